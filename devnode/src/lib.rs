@@ -1,0 +1,2 @@
+//! stylus-devnode: a local Stylus-capable chain (skeleton).
+pub mod wasm;

@@ -1,0 +1,1 @@
+//! Stylus WASM runtime: activation, instrumentation, hostios.
