@@ -82,8 +82,13 @@ pub trait EvmApi {
     ) -> SubcallResult;
 
     /// CREATE (`salt == None`) or CREATE2 with EVM init code.
-    fn create(&mut self, code: &[u8], endowment: U256, salt: Option<B256>, gas_left: u64)
-        -> CreateResult;
+    fn create(
+        &mut self,
+        code: &[u8],
+        endowment: U256,
+        salt: Option<B256>,
+        gas_left: u64,
+    ) -> CreateResult;
 
     /// Appends a log from the current contract; `WriteProtection` in a static context.
     fn emit_log(&mut self, topics: Vec<B256>, data: Bytes) -> Result<(), WriteProtection>;

@@ -1,0 +1,124 @@
+//! Raw storage slots and ABI words, mirroring the reference layout (spec §1.4) so that
+//! `eth_getStorageAt` reads the same as on the Solidity deployment.
+//!
+//! Layout: slot 0x00 = `feeToSetter` (the otherwise unused `pools` mapping base), slot 0x20 =
+//! `feeTo`, slot 1 = `coins` counter, `pools[poolId]` at `keccak(poolId . 0)` (+0..4), `lockups`
+//! mapping at base 2, `orders` mapping at base 3. ERC-6909 slots use solady's seed scheme
+//! (see [`crate::erc6909`]).
+
+use alloc::vec::Vec;
+use stylus_sdk::{
+    alloy_primitives::{Address, B256, U256},
+    prelude::*,
+};
+
+use crate::ZAMM;
+
+/// `feeToSetter` (admin of the protocol-fee switch).
+pub(crate) const FEE_TO_SETTER_SLOT: U256 = U256::ZERO;
+/// `feeTo` (protocol-fee recipient; fee is on when non-zero).
+pub(crate) const FEE_TO_SLOT: U256 = U256::from_limbs([0x20, 0, 0, 0]);
+/// Last id handed out by `coin()`.
+pub(crate) const COINS_SLOT: U256 = U256::from_limbs([1, 0, 0, 0]);
+/// Base slot of the `pools` mapping.
+pub(crate) const POOLS_SLOT: U256 = U256::ZERO;
+/// Base slot of the `lockups` mapping.
+pub(crate) const LOCKUPS_SLOT: U256 = U256::from_limbs([2, 0, 0, 0]);
+/// Base slot of the `orders` mapping.
+pub(crate) const ORDERS_SLOT: U256 = U256::from_limbs([3, 0, 0, 0]);
+
+/// An address as a left-padded ABI word.
+pub(crate) fn addr_word(a: Address) -> U256 {
+    U256::from_be_bytes(a.into_word().0)
+}
+
+/// The low 160 bits of a word as an address (Solidity's `address(uint160(w))`).
+pub(crate) fn word_addr(w: U256) -> Address {
+    Address::from_word(B256::from(w))
+}
+
+/// Appends `words` as 32-byte big-endian ABI words.
+pub(crate) fn put_words(buf: &mut Vec<u8>, words: &[U256]) {
+    for w in words {
+        buf.extend_from_slice(&w.to_be_bytes::<32>());
+    }
+}
+
+/// Appends a dynamic `bytes`/`string` tail: length word, data, zero padding to 32 bytes.
+pub(crate) fn put_bytes(buf: &mut Vec<u8>, data: &[u8]) {
+    put_words(buf, &[U256::from(data.len())]);
+    buf.extend_from_slice(data);
+    buf.resize(buf.len() + (32 - data.len() % 32) % 32, 0);
+}
+
+impl ZAMM {
+    /// SLOAD through the SDK host (cached per call by the host).
+    pub(crate) fn sload(&self, slot: U256) -> U256 {
+        self.vm().storage_load_bytes32(slot).into()
+    }
+
+    /// SSTORE through the SDK host's write cache (flushed before external calls and at exit).
+    pub(crate) fn sstore(&mut self, slot: U256, value: U256) {
+        // SAFETY: the cache is flushed by the entrypoint on exit and by `transfer::call`
+        // before any external call, so no write is lost or observed stale.
+        unsafe { self.vm().storage_cache_bytes32(slot, value.into()) }
+    }
+
+    /// keccak256 via the native hostio.
+    pub(crate) fn keccak(&self, data: &[u8]) -> U256 {
+        self.vm().native_keccak256(data).into()
+    }
+
+    /// Solidity's `mapping(key => ..)` slot at `base`: `keccak256(key . base)`.
+    pub(crate) fn mapping_slot(&self, key: U256, base: U256) -> U256 {
+        let mut buf = Vec::with_capacity(64);
+        put_words(&mut buf, &[key, base]);
+        self.keccak(&buf)
+    }
+
+    /// `keccak256(abi.encode(words...))`: pool ids, order/lock hashes, credit slots.
+    pub(crate) fn hash_words(&self, words: &[U256]) -> U256 {
+        let mut buf = Vec::with_capacity(words.len() * 32);
+        put_words(&mut buf, words);
+        self.keccak(&buf)
+    }
+
+    /// Emits a log with the given topics, ABI words as data, then an optional dynamic tail.
+    pub(crate) fn emit(&self, topics: &[U256], data: &[U256], tail: Option<&[u8]>) {
+        let mut buf = Vec::with_capacity(32 * (topics.len() + data.len() + 2));
+        put_words(&mut buf, topics);
+        put_words(&mut buf, data);
+        if let Some(bytes) = tail {
+            put_bytes(&mut buf, bytes);
+        }
+        self.vm().emit_log(&buf, topics.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_words_round_trip_and_mask_high_bits() {
+        let a = Address::repeat_byte(0xab);
+        assert_eq!(word_addr(addr_word(a)), a);
+        let dirty = addr_word(a) | (U256::from(1) << 200);
+        assert_eq!(word_addr(dirty), a);
+    }
+
+    #[test]
+    fn bytes_tail_is_length_prefixed_and_padded() {
+        let mut buf = Vec::new();
+        put_bytes(&mut buf, b"abc");
+        assert_eq!(buf.len(), 64);
+        assert_eq!(buf[31], 3);
+        assert_eq!(&buf[32..35], b"abc");
+        let mut exact = Vec::new();
+        put_bytes(&mut exact, &[7u8; 32]);
+        assert_eq!(exact.len(), 64);
+        let mut empty = Vec::new();
+        put_bytes(&mut empty, &[]);
+        assert_eq!(empty.len(), 32);
+    }
+}
