@@ -44,6 +44,7 @@ if [ "$toolchain" = nightly ]; then
     ensure_wasm_nightly
     target_dir="$ROOT/target/wasm-nightly"
     # fmt-debug/location-detail: no Debug formatting code or panic location strings.
+    # shellcheck disable=SC2054 # the commas belong to one argument
     cargo_args=(+"$WASM_NIGHTLY" "${cargo_args[@]}" -Z build-std=std,panic_abort
         -Z panic-immediate-abort --config 'profile.release.panic="immediate-abort"' --config
         'target.wasm32-unknown-unknown.rustflags=["-Zfmt-debug=none","-Zlocation-detail=none"]')
@@ -66,19 +67,20 @@ if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
     exit 0
 fi
 
+keep_names=() wat_names=()
+[ "$names" = 1 ] && keep_names=(-g) wat_names=(--debug-names)
+
 mkdir -p "$(dirname "$out")"
 tmp="$(mktemp "$out.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 if [ "$opt" = 1 ]; then
     # Only the features Stylus accepts, so wasm-opt cannot introduce anything else.
-    keep_names=()
-    [ "$names" = 1 ] && keep_names=(-g)
-    "$WASM_OPT" -Oz --converge "${keep_names[@]}" --mvp-features --enable-bulk-memory --enable-sign-ext \
-        --enable-mutable-globals "$built" -o "$tmp"
+    "$WASM_OPT" -Oz --converge "${keep_names[@]}" --mvp-features --enable-bulk-memory \
+        --enable-sign-ext --enable-mutable-globals "$built" -o "$tmp"
 else
     # Re-encode through the text format as cargo-stylus does: the stable toolchain links a
     # prebuilt std compiled with reference-types, whose call_indirect encoding Stylus rejects.
-    wasm2wat "$built" | wat2wasm $([ "$names" = 1 ] && echo --debug-names) - -o "$tmp"
+    wasm2wat "$built" | wat2wasm "${wat_names[@]}" - -o "$tmp"
 fi
 if [ "$names" = 0 ]; then
     wasm-strip "$tmp"

@@ -44,7 +44,9 @@ trap cleanup EXIT
 # --- devnode on a free port ------------------------------------------------------------------
 say "building the devnode"
 (cd "$ROOT" && cargo build -q -p stylus-devnode)
-"${CARGO_TARGET_DIR:-$ROOT/target}/debug/stylus-devnode" --port 0 >"$WORK/devnode.log" 2>&1 &
+TARGET="$(cd "$ROOT" && cargo metadata -q --format-version 1 --no-deps | jq -r .target_directory)"
+# The binary itself (not `cargo run`) so the pid we kill is the node's.
+"$TARGET/debug/stylus-devnode" --port 0 >"$WORK/devnode.log" 2>&1 &
 NODE_PID=$!
 URL=""
 for _ in $(seq 1 100); do
@@ -182,7 +184,7 @@ stylus() {
         strip_ansi <"$log" | tail -n 30 >&2
         fail "cargo stylus $1 failed in $(basename "$dir")"
     fi
-    strip_ansi <"$log" | grep -v '^\s*$' | sed 's/^/    /'
+    strip_ansi <"$log" | grep -v -e '^\s*$' -e 'File used for deployment hash' | sed 's/^/    /' || true
 }
 
 deployed_address() {
@@ -192,9 +194,10 @@ deployed_address() {
 
 # expect_number ADDR WANT: number() must return WANT.
 expect_number() {
-    local got
+    local got want
     got="$(rpc eth_call "[{\"to\":\"$1\",\"data\":\"$SEL_NUMBER\"},\"latest\"]")"
-    [ "$((got))" = "$2" ] || fail "number() at $1 is $got, want $2"
+    want="$(printf '0x%064x' "$2")"
+    [ "$got" = "$want" ] || fail "number() at $1 is $got, want $want"
 }
 
 # increment ADDR: sends increment() from the dev account and requires a successful receipt.

@@ -7,8 +7,8 @@
 #   scripts/size.sh --breakdown [N]
 #                                largest N functions (default 25), by crate and by section,
 #                                measured on an identical build that keeps the name section
-#   scripts/size.sh --levers     sizes with and without each size lever (toolchain, wasm-opt,
-#                                custom-section stripping) to justify the build pipeline
+#   scripts/size.sh --levers     sizes with and without each size lever (toolchain, stripping,
+#                                re-encoding, wasm-opt) to justify the build pipeline
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
@@ -43,13 +43,14 @@ lever() {
 # like cargo-stylus (+ strip), and with wasm-opt (+ strip).
 levers_of() {
     local name="$1" cargo_out="$2" flag="${3:-}" stripped="$ROOT/target/levers/$1-strip-only.wasm"
-    "$ROOT/scripts/build-wasm.sh" $flag --no-opt --out "$ROOT/target/levers/$name-reencoded.wasm" \
+    "$ROOT/scripts/build-wasm.sh" ${flag:+"$flag"} --no-opt --out "$ROOT/target/levers/$name-reencoded.wasm" \
         >/dev/null
     row "$name: cargo output (custom sections kept)" "$cargo_out"
     wasm-strip "$cargo_out" -o "$stripped"
     row "$name: + strip custom sections" "$stripped"
-    row "$name: + re-encode via wat (cargo-stylus) + strip" "$ROOT/target/levers/$name-reencoded.wasm"
-    lever "$name: + wasm-opt -Oz --converge + strip" $flag
+    row "$name: + re-encode via wat (cargo-stylus) + strip" \
+        "$ROOT/target/levers/$name-reencoded.wasm"
+    lever "$name: + wasm-opt -Oz --converge + strip" ${flag:+"$flag"}
 }
 
 levers() {
@@ -65,7 +66,8 @@ demangle() {
         my ($s, @p) = ($1);
         while ($s =~ s/^(\d+)//) { push @p, substr($s, 0, $1, ""); }
         join("::", @p) =~ s/\$LT\$/</gr =~ s/\$GT\$/>/gr =~ s/\$u20\$/ /gr
-            =~ s/\$C\$/,/gr =~ s/\$RF\$/&/gr =~ s/\.\./::/gr =~ s/\$u7b\$/{/gr =~ s/\$u7d\$/}/gr =~ s/(^|::)_</$1</gr
+            =~ s/\$C\$/,/gr =~ s/\$RF\$/&/gr =~ s/\.\./::/gr =~ s/\$u7b\$/{/gr =~ s/\$u7d\$/}/gr
+            =~ s/(^|::)_</$1</gr
     }ge'
 }
 
@@ -81,9 +83,11 @@ breakdown() {
     echo "== code bytes by crate (first path segment)"
     echo "$funcs" | perl -F'\t' -lane '($c) = $F[1] =~ /^<?(?:impl )?&?([A-Za-z_][\w]*)/;
         $c //= "?"; $s{$c} += $F[0]; $n{$c}++;
-        END { printf "%7d %4d fns  %s\n", $s{$_}, $n{$_}, $_ for sort { $s{$b} <=> $s{$a} } keys %s }'
+        END { printf "%7d %4d fns  %s\n", $s{$_}, $n{$_}, $_
+              for sort { $s{$b} <=> $s{$a} } keys %s }'
     echo "== largest $top functions (bytes)"
-    echo "$funcs" | sort -t$'\t' -k1,1 -n -r | head -n "$top" | awk -F'\t' '{printf "%7d  %s\n", $1, $2}'
+    echo "$funcs" | sort -t$'\t' -k1,1 -n -r | head -n "$top" |
+        awk -F'\t' '{printf "%7d  %s\n", $1, $2}'
 }
 
 mode=check
@@ -92,7 +96,8 @@ case "${1:-}" in
 --breakdown) mode=breakdown ;;
 --levers) mode=levers ;;
 "") ;;
-*) sed -n '2,12p' "$0"; exit 2 ;;
+-h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+*) sed -n '2,11p' "$0"; exit 2 ;;
 esac
 
 case "$mode" in

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared setup for the build/test scripts (source it; do not run it).
 # Every `ensure_*` function is idempotent: it installs what is missing and stays quiet otherwise,
 # so a fresh Debian/Ubuntu machine with rustup, apt and npm needs no manual steps.
@@ -43,6 +44,17 @@ ensure_apt() {
         { quiet as_root apt-get update -qq && quiet as_root apt-get install -y -qq "$@"; }
 }
 
+# rustup itself (the toolchains are then pinned by rust-toolchain.toml and WASM_NIGHTLY).
+ensure_rustup() {
+    [ -f "$HOME/.cargo/env" ] && source "$HOME/.cargo/env"
+    command -v rustup >/dev/null 2>&1 && return 0
+    ensure_apt curl curl
+    log "installing rustup"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs |
+        quiet sh -s -- -y --profile minimal --default-toolchain none
+    source "$HOME/.cargo/env"
+}
+
 # brotli CLI (size report) and wabt (wasm-strip, wasm-validate, wasm-objdump).
 ensure_wasm_tools() {
     ensure_apt brotli brotli
@@ -59,9 +71,10 @@ ensure_wasm_opt() {
 
 # The pinned nightly with rust-src (needed by -Z build-std) and the wasm32 target.
 ensure_wasm_nightly() {
-    if rustup run "$WASM_NIGHTLY" rustc --print sysroot >/dev/null 2>&1 &&
-        [ -d "$(rustup run "$WASM_NIGHTLY" rustc --print sysroot)/lib/rustlib/src/rust/library" ] &&
-        [ -d "$(rustup run "$WASM_NIGHTLY" rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown" ]; then
+    local sysroot
+    if sysroot="$(rustup run "$WASM_NIGHTLY" rustc --print sysroot 2>/dev/null)" &&
+        [ -d "$sysroot/lib/rustlib/src/rust/library" ] &&
+        [ -d "$sysroot/lib/rustlib/wasm32-unknown-unknown" ]; then
         return 0
     fi
     log "installing $WASM_NIGHTLY (rust-src, wasm32-unknown-unknown)"

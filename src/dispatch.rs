@@ -14,7 +14,7 @@
 
 use alloc::vec::Vec;
 use stylus_sdk::{
-    abi::{Bytes, CONSTRUCTOR_SELECTOR},
+    abi::CONSTRUCTOR_SELECTOR,
     alloy_primitives::{Address, FixedBytes, Uint, U256},
     host::VM,
     prelude::*,
@@ -28,12 +28,12 @@ use crate::{Erc6909, Lockups, Orders, PoolKey, Pools, ZammError, ZAMM};
 pub(crate) fn entry(input: Vec<u8>, host: VM) -> ArbResult {
     // SAFETY: the storage root is slot 0 as for any `#[entrypoint]` struct; ZAMM has no fields.
     let mut zamm = unsafe { <ZAMM as StorageType>::new(U256::ZERO, 0, host) };
-    zamm.route(&input).map_err(Vec::from)
+    zamm.route(&input).map_err(|err| zamm.revert_data(err))
 }
 
 /// The empty revert Solidity produces for malformed calldata.
 fn malformed() -> ZammError {
-    ZammError::Revert(Vec::new())
+    ZammError::Revert
 }
 
 /// ABI words as return data.
@@ -48,78 +48,125 @@ fn widen<const B: usize, const L: usize>(x: Uint<B, L>) -> U256 {
     U256::wrapping_from(x)
 }
 
-/// Calldata arguments (after the selector), read with Solidity's validation.
+/// Head-word kinds, checked before any argument is read: the number of low-order bytes a
+/// value may use (the rest must be zero), or one of the special kinds below.
+const UINT: u8 = 32;
+const ADDR: u8 = 20;
+const U96: u8 = 12;
+const U56: u8 = 7;
+/// `bool`: exactly 0 or 1.
+const BOOL: u8 = 0;
+/// `bytes4`: left-aligned, the low 28 bytes must be zero.
+const B4: u8 = 255;
+
+/// Head words of a `PoolKey` (id0, id1, token0, token1, feeOrHook).
+///
+/// Accepted deviation: dirty `token0`/`token1` words revert empty at decode time. solc
+/// validates a `PoolKey calldata` member only when it is first read, so for such a (malformed)
+/// key the reference may first revert with an earlier error (`Expired`, zero amounts, hook or
+/// fee reverts, ...). Either way the call reverts and nothing changes; deferring the check to
+/// each first use would cost code size on every pool path.
+macro_rules! key_kinds {
+    ($($rest:expr),*) => { &[UINT, UINT, ADDR, ADDR, UINT, $($rest),*] };
+}
+
+/// The head-word kinds of each entry point's arguments; `None` for an unknown selector.
+fn arg_kinds(selector: u32) -> Option<&'static [u8]> {
+    Some(match selector {
+        0x00fd_d58e => &[ADDR, UINT],                     // balanceOf
+        0x598a_f9e7 => &[ADDR, ADDR, UINT],               // allowance
+        0xb636_3cf2 => &[ADDR, ADDR],                     // isOperator
+        0x095b_cdb6 | 0x426a_8493 => &[ADDR, UINT, UINT], // transfer, approve
+        0xfe99_049a => &[ADDR, ADDR, UINT, UINT],         // transferFrom
+        0x558a_7297 => &[ADDR, BOOL],                     // setOperator
+        0x01ff_c9a7 => &[B4],                             // supportsInterface
+        0xc429_57a8 => key_kinds!(UINT, UINT, UINT, UINT, ADDR, UINT), // addLiquidity
+        0x8c1e_8f57 => key_kinds!(UINT, UINT, UINT, ADDR, UINT), // removeLiquidity
+        0x3c5e_ec50 | 0x38c3_f8db => key_kinds!(UINT, UINT, BOOL, ADDR, UINT), // swapExactIn/Out
+        0xa7b4_9197 => key_kinds!(UINT, UINT, ADDR, UINT), // swap (last: `bytes` offset)
+        0xac4a_fa38 | 0x9c3f_1e90 | 0x346c_fccc => &[UINT], // pools, orders, lockups
+        // makeOrder, cancelOrder
+        0x2dd1_a516 | 0x07b9_9000 => &[ADDR, UINT, U96, ADDR, UINT, U96, U56, BOOL],
+        0x4f05_d57b => &[ADDR, ADDR, UINT, U96, ADDR, UINT, U96, U56, BOOL, U96], // fillOrder
+        0xf565_b772 | 0x7661_5b80 => &[ADDR, ADDR, UINT, UINT, UINT],             // lockup, unlock
+        0x50ab_148f => &[ADDR, UINT, UINT], // coin (last: `string` offset)
+        0x0efe_6a8b => &[ADDR, UINT, UINT], // deposit
+        0xa647_fc2a => &[ADDR, UINT, ADDR], // recoverTransientBalance
+        0xf469_01ed | 0xa2e7_4af6 => &[ADDR], // setFeeTo, setFeeToSetter
+        CONSTRUCTOR_SELECTOR => &[],
+        _ => return None,
+    })
+}
+
+/// Calldata arguments (after the selector). [`Args::check`] applies Solidity's validation
+/// once per call; the readers then cannot fail (an absent word reads as zero).
 struct Args<'a>(&'a [u8]);
 
 impl<'a> Args<'a> {
-    /// The raw 32 bytes at byte offset `at`.
-    fn chunk_at(&self, at: usize) -> Result<&'a [u8; 32], ZammError> {
-        let end = at.checked_add(32).ok_or_else(malformed)?;
+    /// The raw 32 bytes at byte offset `at`, if present.
+    fn chunk_at(&self, at: usize) -> Option<&'a [u8; 32]> {
         self.0
-            .get(at..end)
+            .get(at..at.checked_add(32)?)
             .and_then(|c| c.try_into().ok())
-            .ok_or_else(malformed)
     }
 
-    /// Head word `i`, whose first `32 - width` bytes must be zero (a `width`-byte value).
-    fn narrow(&self, i: usize, width: usize) -> Result<&'a [u8; 32], ZammError> {
-        let chunk = self.chunk_at(32 * i)?;
-        if chunk.iter().take(32 - width).any(|&b| b != 0) {
-            return Err(malformed());
+    /// Short calldata or a head word with dirty bits for its kind reverts empty, like solc.
+    fn check(&self, kinds: &[u8]) -> Result<(), ZammError> {
+        for (i, &kind) in kinds.iter().enumerate() {
+            let w = self.chunk_at(32 * i).ok_or_else(malformed)?;
+            let zero = |bytes: &[u8]| bytes.iter().all(|&b| b == 0);
+            let clean = match kind {
+                BOOL => zero(&w[..31]) && w[31] <= 1,
+                B4 => zero(&w[4..]),
+                width => zero(&w[..32 - usize::from(width)]),
+            };
+            if !clean {
+                return Err(malformed());
+            }
         }
-        Ok(chunk)
+        Ok(())
     }
 
-    /// Head word `i` as `uint256`.
-    fn word(&self, i: usize) -> Result<U256, ZammError> {
-        Ok(U256::from_be_bytes(*self.narrow(i, 32)?))
+    /// Head word `i` as `uint256` / `bytes32`.
+    fn word(&self, i: usize) -> U256 {
+        self.chunk_at(32 * i)
+            .map_or(U256::ZERO, |w| U256::from_be_bytes(*w))
     }
 
-    /// Head word `i` as a `uintN` (`N = B`): high bits must be clear.
-    fn uint<const B: usize, const L: usize>(&self, i: usize) -> Result<Uint<B, L>, ZammError> {
-        let w = self.word(i)?;
-        if w.bit_len() > B {
-            return Err(malformed());
+    /// Head word `i` as a checked `uintN`.
+    fn uint<const B: usize, const L: usize>(&self, i: usize) -> Uint<B, L> {
+        Uint::wrapping_from(self.word(i))
+    }
+
+    fn address(&self, i: usize) -> Address {
+        self.chunk_at(32 * i)
+            .map_or(Address::ZERO, |w| Address::from_word((*w).into()))
+    }
+
+    fn flag(&self, i: usize) -> bool {
+        self.chunk_at(32 * i).is_some_and(|w| w[31] != 0)
+    }
+
+    fn bytes4(&self, i: usize) -> FixedBytes<4> {
+        self.chunk_at(32 * i)
+            .map_or(FixedBytes::ZERO, |w| FixedBytes([w[0], w[1], w[2], w[3]]))
+    }
+
+    /// `PoolKey` tuple starting at head word `i` (see [`key_kinds`]).
+    fn key(&self, i: usize) -> PoolKey {
+        PoolKey {
+            id0: self.word(i),
+            id1: self.word(i + 1),
+            token0: self.address(i + 2),
+            token1: self.address(i + 3),
+            feeOrHook: self.word(i + 4),
         }
-        Ok(Uint::wrapping_from(w))
-    }
-
-    fn address(&self, i: usize) -> Result<Address, ZammError> {
-        Ok(Address::from_word((*self.narrow(i, 20)?).into()))
-    }
-
-    fn flag(&self, i: usize) -> Result<bool, ZammError> {
-        match self.narrow(i, 1)?[31] {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(malformed()),
-        }
-    }
-
-    /// Head word `i` as `bytes4`: the low 28 bytes must be zero.
-    fn bytes4(&self, i: usize) -> Result<FixedBytes<4>, ZammError> {
-        let b = self.chunk_at(32 * i)?;
-        if b[4..].iter().any(|&x| x != 0) {
-            return Err(malformed());
-        }
-        Ok(FixedBytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    /// `PoolKey` tuple starting at head word `i` (5 static words).
-    fn key(&self, i: usize) -> Result<PoolKey, ZammError> {
-        Ok(PoolKey {
-            id0: self.word(i)?,
-            id1: self.word(i + 1)?,
-            token0: self.address(i + 2)?,
-            token1: self.address(i + 3)?,
-            feeOrHook: self.word(i + 4)?,
-        })
     }
 
     /// Dynamic `bytes`/`string` whose offset is head word `i`; must lie within the calldata.
     fn bytes(&self, i: usize) -> Result<&'a [u8], ZammError> {
-        let offset = usize::try_from(self.word(i)?).map_err(|_| malformed())?;
-        let len_word = U256::from_be_bytes(*self.chunk_at(offset)?);
+        let offset = usize::try_from(self.word(i)).map_err(|_| malformed())?;
+        let len_word = U256::from_be_bytes(*self.chunk_at(offset).ok_or_else(malformed)?);
         let len = usize::try_from(len_word).map_err(|_| malformed())?;
         let start = offset + 32;
         let end = start.checked_add(len).ok_or_else(malformed)?;
@@ -127,8 +174,9 @@ impl<'a> Args<'a> {
     }
 }
 
-/// Selectors of the payable entry points (the rest reject `msg.value`).
-const PAYABLE: [u32; 9] = [
+/// Selectors of the payable entry points (the rest reject `msg.value`), including the payable
+/// deploy-time constructor.
+const PAYABLE: [u32; 10] = [
     0xc429_57a8, // addLiquidity
     0x0efe_6a8b, // deposit
     0x4f05_d57b, // fillOrder
@@ -138,9 +186,18 @@ const PAYABLE: [u32; 9] = [
     0xa2e7_4af6, // setFeeToSetter
     0x3c5e_ec50, // swapExactIn
     0x38c3_f8db, // swapExactOut
+    CONSTRUCTOR_SELECTOR,
 ];
 
 impl ZAMM {
+    /// The revert data of `err`; `Bubble` passes on the failed callee's return data.
+    fn revert_data(&self, err: ZammError) -> Vec<u8> {
+        match err {
+            ZammError::Bubble => self.vm().read_return_data(0, None),
+            _ => Vec::from(err),
+        }
+    }
+
     /// Routes one call; `Ok` is the ABI-encoded return data.
     fn route(&mut self, input: &[u8]) -> Result<Vec<u8>, ZammError> {
         let Some((head, rest)) = input.split_first_chunk::<4>() else {
@@ -151,125 +208,123 @@ impl ZAMM {
             return Err(malformed());
         };
         let selector = u32::from_be_bytes(*head);
-        let a = Args(rest);
+        let kinds = arg_kinds(selector).ok_or_else(malformed)?;
         if !PAYABLE.contains(&selector) && !self.vm().msg_value().is_zero() {
             return Err(malformed());
         }
+        let a = Args(rest);
+        a.check(kinds)?;
         Ok(match selector {
             // --- ERC-6909 ---
-            0x00fd_d58e => ret(&[self.balance_of(a.address(0)?, a.word(1)?)]),
-            0x598a_f9e7 => ret(&[self.allowance(a.address(0)?, a.address(1)?, a.word(2)?)]),
+            0x00fd_d58e => ret(&[self.balance_of(a.address(0), a.word(1))]),
+            0x598a_f9e7 => ret(&[self.allowance(a.address(0), a.address(1), a.word(2))]),
             0xb636_3cf2 => ret(&[U256::from(
-                self.is_operator(a.address(0)?, a.address(1)?) as u8
+                self.is_operator(a.address(0), a.address(1)) as u8
             )]),
             0x095b_cdb6 => {
-                let ok = self.transfer(a.address(0)?, a.word(1)?, a.word(2)?)?;
+                let ok = self.transfer(a.address(0), a.word(1), a.word(2))?;
                 ret(&[U256::from(ok as u8)])
             }
             0xfe99_049a => {
-                let ok =
-                    self.transfer_from(a.address(0)?, a.address(1)?, a.word(2)?, a.word(3)?)?;
+                let ok = self.transfer_from(a.address(0), a.address(1), a.word(2), a.word(3))?;
                 ret(&[U256::from(ok as u8)])
             }
             0x426a_8493 => ret(&[U256::from(
-                self.approve(a.address(0)?, a.word(1)?, a.word(2)?) as u8,
+                self.approve(a.address(0), a.word(1), a.word(2)) as u8
             )]),
-            0x558a_7297 => ret(&[U256::from(
-                self.set_operator(a.address(0)?, a.flag(1)?) as u8
-            )]),
-            0x01ff_c9a7 => ret(&[U256::from(ZAMM::supports_interface(a.bytes4(0)?) as u8)]),
+            0x558a_7297 => ret(&[U256::from(self.set_operator(a.address(0), a.flag(1)) as u8)]),
+            0x01ff_c9a7 => ret(&[U256::from(ZAMM::supports_interface(a.bytes4(0)) as u8)]),
             // --- pools ---
             0xc429_57a8 => {
                 let (a0, a1, liq) = self.add_liquidity(
-                    a.key(0)?,
-                    a.word(5)?,
-                    a.word(6)?,
-                    a.word(7)?,
-                    a.word(8)?,
-                    a.address(9)?,
-                    a.word(10)?,
+                    a.key(0),
+                    a.word(5),
+                    a.word(6),
+                    a.word(7),
+                    a.word(8),
+                    a.address(9),
+                    a.word(10),
                 )?;
                 ret(&[a0, a1, liq])
             }
             0x8c1e_8f57 => {
                 let (a0, a1) = self.remove_liquidity(
-                    a.key(0)?,
-                    a.word(5)?,
-                    a.word(6)?,
-                    a.word(7)?,
-                    a.address(8)?,
-                    a.word(9)?,
+                    a.key(0),
+                    a.word(5),
+                    a.word(6),
+                    a.word(7),
+                    a.address(8),
+                    a.word(9),
                 )?;
                 ret(&[a0, a1])
             }
             0x3c5e_ec50 => ret(&[self.swap_exact_in(
-                a.key(0)?,
-                a.word(5)?,
-                a.word(6)?,
-                a.flag(7)?,
-                a.address(8)?,
-                a.word(9)?,
+                a.key(0),
+                a.word(5),
+                a.word(6),
+                a.flag(7),
+                a.address(8),
+                a.word(9),
             )?]),
             0x38c3_f8db => ret(&[self.swap_exact_out(
-                a.key(0)?,
-                a.word(5)?,
-                a.word(6)?,
-                a.flag(7)?,
-                a.address(8)?,
-                a.word(9)?,
+                a.key(0),
+                a.word(5),
+                a.word(6),
+                a.flag(7),
+                a.address(8),
+                a.word(9),
             )?]),
             0xa7b4_9197 => {
-                let data = Bytes::copy_from_slice(a.bytes(8)?);
-                self.swap(a.key(0)?, a.word(5)?, a.word(6)?, a.address(7)?, data)?;
+                self.swap_raw(a.key(0), a.word(5), a.word(6), a.address(7), a.bytes(8)?)?;
                 Vec::new()
             }
             0xac4a_fa38 => {
-                let (r0, r1, ts, p0, p1, k, supply) = self.pools(a.word(0)?);
+                let (r0, r1, ts, p0, p1, k, supply) = self.pools(a.word(0));
                 ret(&[widen(r0), widen(r1), U256::from(ts), p0, p1, k, supply])
             }
             // --- orders and lockups ---
             0x2dd1_a516 => ret(&[self
                 .make_order(
-                    a.address(0)?,
-                    a.word(1)?,
-                    a.uint(2)?,
-                    a.address(3)?,
-                    a.word(4)?,
-                    a.uint(5)?,
-                    a.uint(6)?,
-                    a.flag(7)?,
+                    a.address(0),
+                    a.word(1),
+                    a.uint(2),
+                    a.address(3),
+                    a.word(4),
+                    a.uint(5),
+                    a.uint(6),
+                    a.flag(7),
                 )?
                 .into()]),
             0x4f05_d57b => {
                 self.fill_order(
-                    a.address(0)?,
-                    a.address(1)?,
-                    a.word(2)?,
-                    a.uint(3)?,
-                    a.address(4)?,
-                    a.word(5)?,
-                    a.uint(6)?,
-                    a.uint(7)?,
-                    a.flag(8)?,
-                    a.uint(9)?,
+                    a.address(0),
+                    a.address(1),
+                    a.word(2),
+                    a.uint(3),
+                    a.address(4),
+                    a.word(5),
+                    a.uint(6),
+                    a.uint(7),
+                    a.flag(8),
+                    a.uint(9),
                 )?;
                 Vec::new()
             }
             0x07b9_9000 => {
                 self.cancel_order(
-                    a.address(0)?,
-                    a.word(1)?,
-                    a.uint(2)?,
-                    a.address(3)?,
-                    a.word(4)?,
-                    a.uint(5)?,
-                    a.uint(6)?,
-                    a.flag(7)?,
+                    a.address(0),
+                    a.word(1),
+                    a.uint(2),
+                    a.address(3),
+                    a.word(4),
+                    a.uint(5),
+                    a.uint(6),
+                    a.flag(7),
                 )?;
                 Vec::new()
             }
             0x9c3f_1e90 => {
-                let (partial, deadline, in_done, out_done) = self.orders(a.word(0)?.into());
+                let (partial, deadline, in_done, out_done) = self.orders(a.word(0).into());
                 ret(&[
                     U256::from(partial as u8),
                     widen(deadline),
@@ -278,45 +333,34 @@ impl ZAMM {
                 ])
             }
             0xf565_b772 => ret(&[self
-                .lockup(
-                    a.address(0)?,
-                    a.address(1)?,
-                    a.word(2)?,
-                    a.word(3)?,
-                    a.word(4)?,
-                )?
+                .lockup(a.address(0), a.address(1), a.word(2), a.word(3), a.word(4))?
                 .into()]),
             0x7661_5b80 => {
-                self.unlock_lockup(
-                    a.address(0)?,
-                    a.address(1)?,
-                    a.word(2)?,
-                    a.word(3)?,
-                    a.word(4)?,
-                )?;
+                self.unlock_lockup(a.address(0), a.address(1), a.word(2), a.word(3), a.word(4))?;
                 Vec::new()
             }
-            0x346c_fccc => ret(&[self.lockups(a.word(0)?.into())]),
+            0x346c_fccc => ret(&[self.lockups(a.word(0).into())]),
             // --- factory, credits, admin ---
-            0x50ab_148f => ret(&[self.create_coin(a.address(0)?, a.word(1)?, a.bytes(2)?)]),
+            0x50ab_148f => ret(&[self.create_coin(a.address(0), a.word(1), a.bytes(2)?)]),
             0x0efe_6a8b => {
-                self.deposit(a.address(0)?, a.word(1)?, a.word(2)?)?;
+                self.deposit(a.address(0), a.word(1), a.word(2))?;
                 Vec::new()
             }
             0xa647_fc2a => {
-                ret(&[self.recover_transient_balance(a.address(0)?, a.word(1)?, a.address(2)?)?])
+                ret(&[self.recover_transient_balance(a.address(0), a.word(1), a.address(2))?])
             }
             0xf469_01ed => {
-                self.set_fee_to(a.address(0)?)?;
+                self.set_fee_to(a.address(0))?;
                 Vec::new()
             }
             0xa2e7_4af6 => {
-                self.set_fee_to_setter(a.address(0)?)?;
+                self.set_fee_to_setter(a.address(0))?;
                 Vec::new()
             }
             CONSTRUCTOR_SELECTOR => {
-                self.check_constructor_slot().map_err(ZammError::Revert)?;
-                self.constructor();
+                self.check_constructor_slot()
+                    .map_err(|_| ZammError::Revert)?;
+                self.constructor()?;
                 Vec::new()
             }
             _ => return Err(malformed()),
@@ -388,20 +432,17 @@ mod tests {
             input.resize(4 + 32 * 12, 0);
             let (vm, mut z) = setup();
             let got = routed(&mut z, &input);
-            assert_ne!(
-                got,
-                Err(ZammError::Revert(vec![])),
-                "{selector:08x} not routed"
-            );
+            assert_ne!(got, Err(ZammError::Revert), "{selector:08x} not routed");
             vm.set_value(U256::from(1));
             let with_value = routed(&mut z, &input);
             assert_eq!(
-                with_value == Err(ZammError::Revert(vec![])),
+                with_value == Err(ZammError::Revert),
                 !payable,
                 "{selector:08x}: payable = {payable}"
             );
             assert_eq!(PAYABLE.contains(&selector), payable);
         }
+        assert_eq!(PAYABLE.len(), 10, "9 payable functions and the constructor");
     }
 
     #[test]
@@ -409,12 +450,9 @@ mod tests {
         let (vm, mut z) = setup();
         assert_eq!(
             routed(&mut z, &[0xde, 0xad, 0xbe, 0xef]),
-            Err(ZammError::Revert(vec![]))
+            Err(ZammError::Revert)
         );
-        assert_eq!(
-            routed(&mut z, &[0x00, 0xfd, 0xd5]),
-            Err(ZammError::Revert(vec![]))
-        );
+        assert_eq!(routed(&mut z, &[0x00, 0xfd, 0xd5]), Err(ZammError::Revert));
         vm.set_value(U256::from(4));
         assert_eq!(z.route(&[]), Ok(vec![]));
         assert_eq!(z.take_all_credit(Address::ZERO, U256::ZERO), U256::from(4));
@@ -423,7 +461,7 @@ mod tests {
     #[test]
     fn malformed_arguments_revert_empty() {
         let (_vm, mut z) = setup();
-        let empty = Err(ZammError::Revert(vec![]));
+        let empty = Err(ZammError::Revert);
         let mut balance_of = 0x00fd_d58eu32.to_be_bytes().to_vec();
         balance_of.resize(4 + 63, 0);
         assert_eq!(routed(&mut z, &balance_of), empty, "short calldata");
@@ -555,19 +593,30 @@ mod tests {
         callee.extend_from_slice(&[0xab; 40]);
         callee.resize(callee.len() + 24, 0);
         vm.mock_call(BOB, callee, U256::ZERO, Err(b"seen".to_vec()));
-        assert_eq!(
-            routed(&mut z, &swap.abi_encode()),
-            Err(ZammError::Revert(b"seen".to_vec()))
-        );
+        assert_eq!(routed(&mut z, &swap.abi_encode()), Err(ZammError::Bubble));
+        assert_eq!(z.revert_data(ZammError::Bubble), b"seen");
+        assert_eq!(z.revert_data(ZammError::K), 0xa932_492fu32.to_be_bytes());
     }
 
     #[test]
-    fn constructor_selector_runs_once() {
-        let (vm, mut z) = setup();
+    fn constructor_selector_runs_once_and_accepts_value() {
+        let (vm, mut z) = undeployed();
         vm.set_tx_origin(BOB);
+        vm.set_value(U256::from(7));
         let input = CONSTRUCTOR_SELECTOR.to_be_bytes();
         assert_eq!(routed(&mut z, &input), Ok(vec![]));
         assert_eq!(vm.get_storage(crate::storage::FEE_TO_SETTER_SLOT), a(BOB));
-        assert_eq!(routed(&mut z, &input), Err(ZammError::Revert(vec![])));
+        vm.set_value(U256::ZERO);
+        assert_eq!(routed(&mut z, &input), Err(ZammError::Revert));
+    }
+
+    #[test]
+    fn constructor_selector_refuses_an_initialised_contract() {
+        // Init code stored ORIGIN but no guard marker: the constructor still refuses.
+        let (vm, mut z) = setup();
+        vm.set_tx_origin(BOB);
+        let input = CONSTRUCTOR_SELECTOR.to_be_bytes();
+        assert_eq!(routed(&mut z, &input), Err(ZammError::Unauthorized));
+        assert_eq!(vm.get_storage(crate::storage::FEE_TO_SETTER_SLOT), a(ALICE));
     }
 }

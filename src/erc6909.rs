@@ -108,7 +108,7 @@ impl Erc6909 for ZAMM {
         let owner = self.vm().msg_sender();
         self.sstore(self.seed_slot(Some(id), Some(spender), owner), amount);
         let topics = [APPROVAL_TOPIC, addr_word(owner), addr_word(spender), id];
-        self.emit(&topics, &[amount], None);
+        self.emit(&topics, &[amount]);
         true
     }
 
@@ -119,7 +119,6 @@ impl Erc6909 for ZAMM {
         self.emit(
             &[OPERATOR_SET_TOPIC, addr_word(owner), addr_word(operator)],
             &[flag],
-            None,
         );
         true
     }
@@ -129,17 +128,27 @@ impl ZAMM {
     /// solady seed slot: `keccak256([id] . [spender] . owner . 0x00000000 . seed)`; balances
     /// hash `id . owner ..` (64 bytes), operators `spender . owner ..` (52), allowances all (84).
     fn seed_slot(&self, id: Option<U256>, spender: Option<Address>, owner: Address) -> U256 {
-        let mut buf = Vec::with_capacity(84);
-        if let Some(id) = id {
-            buf.extend_from_slice(&id.to_be_bytes::<32>());
-        }
-        if let Some(spender) = spender {
-            buf.extend_from_slice(spender.as_slice());
-        }
-        buf.extend_from_slice(owner.as_slice());
-        buf.extend_from_slice(&[0; 4]);
-        buf.extend_from_slice(&SEED);
-        self.keccak(&buf)
+        // Laid out back to front in one stack buffer; the preimage is a suffix of it.
+        let mut buf = [0u8; 84];
+        buf[52..72].copy_from_slice(owner.as_slice());
+        buf[76..].copy_from_slice(&SEED);
+        let start = match (id, spender) {
+            (Some(id), Some(spender)) => {
+                buf[..32].copy_from_slice(&id.to_be_bytes::<32>());
+                buf[32..52].copy_from_slice(spender.as_slice());
+                0
+            }
+            (None, Some(spender)) => {
+                buf[32..52].copy_from_slice(spender.as_slice());
+                32
+            }
+            (Some(id), None) => {
+                buf[20..52].copy_from_slice(&id.to_be_bytes::<32>());
+                20
+            }
+            (None, None) => 52,
+        };
+        self.keccak(buf.get(start..).unwrap_or_default())
     }
 
     /// Storage slot of `owner`'s balance of `id`.
@@ -151,7 +160,7 @@ impl ZAMM {
     fn emit_transfer(&self, from: Address, to: Address, id: U256, amount: U256) {
         let caller = addr_word(self.vm().msg_sender());
         let topics = [TRANSFER_TOPIC, addr_word(from), addr_word(to), id];
-        self.emit(&topics, &[caller, amount], None);
+        self.emit(&topics, &[caller, amount]);
     }
 
     /// Adds to a balance; `BalanceOverflow` on overflow.
@@ -217,7 +226,7 @@ impl ZAMM {
         let id = self.sload(COINS_SLOT).wrapping_add(U256::from(1));
         self.sstore(COINS_SLOT, id);
         self.set_balance(creator, id, supply);
-        self.emit(&[URI_TOPIC, id], &[U256::from(32)], Some(uri));
+        self.emit_string(&[URI_TOPIC, id], uri);
         id
     }
 }

@@ -97,9 +97,7 @@ impl ZAMM {
         );
         let len = self.call_checked(hook.addr, &call)?;
         // `returns (uint256)`: fewer than 32 bytes (e.g. no code at the hook) reverts empty.
-        let fee = self
-            .return_word(len)
-            .ok_or(ZammError::Revert(alloc::vec::Vec::new()))?;
+        let fee = self.return_word(len).ok_or(ZammError::Revert)?;
         Ok(if fee.is_zero() { hook.fee } else { fee })
     }
 

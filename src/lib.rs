@@ -68,15 +68,19 @@ macro_rules! zamm_errors {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
         /// Every revert zAMM can produce. Unit variants encode as their 4-byte selector (no
         /// arguments, exactly like the reference's custom errors); `Panic` reproduces
-        /// Solidity's `Panic(uint256)` and `Revert` carries raw revert data (empty, or bubbled
-        /// up from a callee).
-        #[derive(Debug, PartialEq, Eq)]
+        /// Solidity's `Panic(uint256)`, `Revert` is an empty revert and `Bubble` re-raises a
+        /// callee's revert data. Kept `Copy` and data-free (the bubbled bytes stay in the
+        /// host's return-data buffer until the dispatcher encodes the error) so that every
+        /// `Result` stays small: returned in registers and cheap to propagate.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum ZammError {
             $($(#[$doc])* $name,)*
             /// `Panic(uint256)` with the given code (0x01 assert, 0x11 arithmetic, 0x12 div 0).
             Panic(u8),
-            /// Raw revert data: empty (like a failed extcodesize/abi-decode check) or bubbled.
-            Revert(Vec<u8>),
+            /// Empty revert data (like a failed extcodesize or abi-decode check).
+            Revert,
+            /// The revert data of the external call that just failed, passed on verbatim.
+            Bubble,
         }
 
         impl ZammError {
@@ -84,7 +88,7 @@ macro_rules! zamm_errors {
             fn selector(&self) -> Option<[u8; 4]> {
                 match self {
                     $(Self::$name => Some(function_selector!(stringify!($name))),)*
-                    Self::Panic(_) | Self::Revert(_) => None,
+                    Self::Panic(_) | Self::Revert | Self::Bubble => None,
                 }
             }
         }
@@ -159,6 +163,8 @@ pub(crate) const PANIC_OVERFLOW: u8 = 0x11;
 /// Solidity panic code for division or modulo by zero.
 pub(crate) const PANIC_DIV_ZERO: u8 = 0x12;
 
+/// Revert data of an error, except that `Bubble` yields nothing here: only the dispatcher
+/// (`ZAMM::revert_data`) can read the callee's data from the host.
 impl From<ZammError> for Vec<u8> {
     fn from(err: ZammError) -> Vec<u8> {
         if let Some(selector) = err.selector() {
@@ -171,7 +177,6 @@ impl From<ZammError> for Vec<u8> {
                 out[35] = code;
                 out
             }
-            ZammError::Revert(data) => data,
             _ => Vec::new(),
         }
     }
@@ -180,15 +185,22 @@ impl From<ZammError> for Vec<u8> {
 #[public]
 #[implements(Erc6909, Pools, Orders, Lockups)]
 impl ZAMM {
-    /// Deploy-time initialiser for `cargo stylus deploy` (StylusDeployer): like the reference
-    /// constructor, the transaction origin becomes `feeToSetter`. The SDK's constructor guard
-    /// slot doubles as the "initialised" marker, so it can run at most once and never after
-    /// the lazy initialiser below.
+    /// Deploy-time initialiser, run atomically with deployment by StylusDeployer (`cargo stylus
+    /// deploy`): like the reference constructor, the transaction origin becomes `feeToSetter`.
+    /// The SDK guard (checked by the dispatcher first) lets it run at most once. Deploy init
+    /// code that stores `ORIGIN` into slot 0 itself must also set that guard: the SDK reads the
+    /// *high* byte of slot `keccak256("stylus_constructor")` (`0xd719fb9e…fe7c8c`), so the word
+    /// to store there is `1 << 248` (`0x01` then 31 zero bytes). As defence in depth an already
+    /// initialised slot 0 is refused with `Unauthorized` anyway.
     #[constructor]
     #[payable]
-    pub fn constructor(&mut self) {
+    pub fn constructor(&mut self) -> Result<(), ZammError> {
+        if !self.sload(FEE_TO_SETTER_SLOT).is_zero() {
+            return Err(ZammError::Unauthorized);
+        }
         let origin = self.vm().tx_origin();
         self.sstore(FEE_TO_SETTER_SLOT, addr_word(origin));
+        Ok(())
     }
 
     /// Plain ETH transfers credit the sender's transient ETH balance (`recoverTransientBalance`
@@ -262,29 +274,9 @@ impl ZAMM {
 }
 
 impl ZAMM {
-    /// Reverts `Unauthorized` unless the caller is `feeToSetter`.
-    ///
-    /// Lazy one-time initialiser for plain deployments (CREATE + activate, no constructor
-    /// call): the first admin call ever made, if nothing initialised the contract, records its
-    /// transaction origin as `feeToSetter` (the reference stores `tx.origin` at construction).
-    /// The deployer must therefore make the first admin call (e.g. `setFeeToSetter(self)`)
-    /// right after activation; until then anyone's admin call could claim the role, the window
-    /// every lazy initialiser has. `cargo stylus deploy` (which calls [`Self::constructor`]) or
-    /// deploy init code that stores `ORIGIN` in slot 0 closes it: a non-zero slot 0 is
-    /// respected. The marker is the SDK constructor-guard slot, so a later constructor call
-    /// reverts and a `feeToSetter` renounced to zero stays renounced. Keeping the check on the
-    /// admin path costs the swaps nothing.
-    fn only_fee_to_setter(&mut self) -> Result<(), ZammError> {
-        let marker = stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT;
-        if self.sload(marker).is_zero() {
-            self.sstore(marker, U256::from(1));
-            if self.sload(FEE_TO_SETTER_SLOT).is_zero() {
-                let origin = self.vm().tx_origin();
-                self.sstore(FEE_TO_SETTER_SLOT, addr_word(origin));
-            }
-        }
-        let setter = self.sload(FEE_TO_SETTER_SLOT);
-        if setter != addr_word(self.vm().msg_sender()) {
+    /// Reverts `Unauthorized` unless the caller is `feeToSetter` (slot 0), as in the reference.
+    fn only_fee_to_setter(&self) -> Result<(), ZammError> {
+        if self.sload(FEE_TO_SETTER_SLOT) != addr_word(self.vm().msg_sender()) {
             return Err(ZammError::Unauthorized);
         }
         Ok(())
@@ -304,8 +296,16 @@ pub(crate) mod testing {
     pub const TOKEN_A: Address = address!("aaaa00000000000000000000000000000000aaaa");
     pub const TOKEN_B: Address = address!("bbbb00000000000000000000000000000000bbbb");
 
-    /// A fresh zAMM at [`ZAMM_ADDR`] called by [`ALICE`], with transient storage cleared.
+    /// A deployed zAMM at [`ZAMM_ADDR`] called by [`ALICE`], who deployed it (`feeToSetter`),
+    /// with transient storage cleared.
     pub fn setup() -> (TestVM, super::ZAMM) {
+        let (vm, z) = undeployed();
+        vm.set_storage(crate::storage::FEE_TO_SETTER_SLOT, a(ALICE));
+        (vm, z)
+    }
+
+    /// Like [`setup`] but before any initialisation: slot 0 and the constructor guard are zero.
+    pub fn undeployed() -> (TestVM, super::ZAMM) {
         crate::transient::clear();
         let vm = TestVM::default();
         vm.set_contract_address(ZAMM_ADDR);
@@ -395,45 +395,68 @@ mod tests {
         panic.extend_from_slice(&[0; 31]);
         panic.push(0x11);
         assert_eq!(Vec::from(ZammError::Panic(0x11)), panic);
-        assert_eq!(Vec::from(ZammError::Revert(vec![1, 2])), vec![1, 2]);
-        assert!(Vec::from(ZammError::Revert(vec![])).is_empty());
+        assert!(Vec::from(ZammError::Revert).is_empty());
     }
 
+    /// The word deploy init code stores at the SDK constructor-guard slot: the SDK's
+    /// `StorageBool` at offset 0 reads the *high* byte of the word.
+    const CONSTRUCTOR_MARKER: U256 = U256::from_limbs([0, 0, 0, 1 << 56]);
+
     #[test]
-    fn first_admin_call_adopts_tx_origin_when_uninitialised() {
-        let (vm, mut z) = setup();
+    fn admin_is_only_slot_zero_and_never_adopted_lazily() {
+        let (vm, mut z) = undeployed();
         vm.set_tx_origin(BOB);
-        tx(&vm, ALICE, U256::ZERO);
-        // ALICE calls from BOB's transaction: BOB becomes feeToSetter, ALICE is refused.
-        assert_eq!(z.set_fee_to(ALICE), Err(ZammError::Unauthorized));
-        assert_eq!(vm.get_storage(FEE_TO_SETTER_SLOT), a(BOB));
         tx(&vm, BOB, U256::ZERO);
-        assert_eq!(z.set_fee_to(ALICE), Ok(()));
-        assert_eq!(vm.get_storage(FEE_TO_SLOT), a(ALICE));
-        // Rotation, then renouncing: slot 0 stays zero afterwards (no re-initialisation).
-        assert_eq!(z.set_fee_to_setter(ALICE), Ok(()));
-        assert_eq!(z.set_fee_to(BOB), Err(ZammError::Unauthorized));
-        tx(&vm, ALICE, U256::ZERO);
+        assert_eq!(z.set_fee_to(ALICE), Err(ZammError::Unauthorized));
+        assert_eq!(z.set_fee_to_setter(BOB), Err(ZammError::Unauthorized));
+        assert_eq!(vm.get_storage(FEE_TO_SETTER_SLOT), B256::ZERO);
+        assert_eq!(vm.get_storage(FEE_TO_SLOT), B256::ZERO);
+        let marker = stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT;
+        assert_eq!(vm.get_storage(marker), B256::ZERO);
+        // Deployed: rotation, then renouncing leaves nobody in charge.
+        let (vm, mut z) = setup();
+        assert_eq!(z.set_fee_to(BOB), Ok(()));
+        assert_eq!(vm.get_storage(FEE_TO_SLOT), a(BOB));
+        assert_eq!(z.set_fee_to_setter(BOB), Ok(()));
+        assert_eq!(z.set_fee_to(ALICE), Err(ZammError::Unauthorized));
+        tx(&vm, BOB, U256::ZERO);
         assert_eq!(z.set_fee_to_setter(Address::ZERO), Ok(()));
-        vm.set_tx_origin(ALICE);
         assert_eq!(z.set_fee_to(BOB), Err(ZammError::Unauthorized));
         assert_eq!(vm.get_storage(FEE_TO_SETTER_SLOT), B256::ZERO);
     }
 
     #[test]
-    fn constructor_sets_origin_and_disables_the_lazy_path() {
-        let (vm, mut z) = setup();
+    fn constructor_sets_origin_once_and_refuses_an_initialised_slot_zero() {
+        let (vm, mut z) = undeployed();
         vm.set_tx_origin(BOB);
         z.check_constructor_slot().unwrap();
-        z.constructor();
+        assert_eq!(z.constructor(), Ok(()));
         assert_eq!(vm.get_storage(FEE_TO_SETTER_SLOT), a(BOB));
-        assert!(z.check_constructor_slot().is_err(), "runs once");
+        assert!(z.check_constructor_slot().is_err(), "guarded by the SDK");
+        assert_eq!(z.constructor(), Err(ZammError::Unauthorized));
+        assert_eq!(vm.get_storage(FEE_TO_SETTER_SLOT), a(BOB));
         tx(&vm, BOB, U256::ZERO);
         assert_eq!(z.set_fee_to(ALICE), Ok(()));
-        // A deployer-initialised slot 0 is respected by the lazy path too.
-        let (vm, mut z) = setup();
-        vm.set_storage(FEE_TO_SETTER_SLOT, a(BOB));
-        assert_eq!(z.set_fee_to(ALICE), Err(ZammError::Unauthorized));
+    }
+
+    #[test]
+    fn constructor_guard_marker_is_the_high_byte_of_the_sdk_slot() {
+        let marker = stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT;
+        let expected = "d719fb9eca6bd48044bf2b38d80aea3dd666511b0236081cd9a2b95555fe7c8c";
+        assert_eq!(marker, U256::from_str_radix(expected, 16).unwrap());
+        assert_eq!(marker, U256::from_be_bytes(topic("stylus_constructor").0));
+        assert_eq!(CONSTRUCTOR_MARKER, U256::from(1) << 248);
+        // What the SDK itself writes when the constructor runs.
+        let (vm, z) = undeployed();
+        z.check_constructor_slot().unwrap();
+        assert_eq!(vm.get_storage(marker), w(CONSTRUCTOR_MARKER));
+        // Init code that stores this word blocks the constructor; a low-byte 1 would not.
+        let (vm, z) = undeployed();
+        vm.set_storage(marker, w(CONSTRUCTOR_MARKER));
+        assert!(z.check_constructor_slot().is_err());
+        let (vm, z) = undeployed();
+        vm.set_storage(marker, w(U256::from(1)));
+        assert!(z.check_constructor_slot().is_ok());
     }
 
     #[test]

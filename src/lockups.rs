@@ -126,11 +126,7 @@ impl ZAMM {
         }
         self.sstore(slot, unlock_time);
         let sender = self.vm().msg_sender();
-        self.emit(
-            &[LOCK_TOPIC, addr_word(sender), addr_word(to), hash],
-            &[],
-            None,
-        );
+        self.emit(&[LOCK_TOPIC, addr_word(sender), addr_word(to), hash], &[]);
         Ok(hash)
     }
 

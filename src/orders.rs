@@ -346,7 +346,7 @@ impl ZAMM {
 
     /// Emits one of the orderbook events: `Event(address indexed who, bytes32 indexed hash)`.
     fn emit_order_event(&self, topic: U256, who: Address, hash: U256) {
-        self.emit(&[topic, addr_word(who), hash], &[], None);
+        self.emit(&[topic, addr_word(who), hash], &[]);
     }
 
     fn make(&mut self, t: &Terms) -> Result<U256, ZammError> {

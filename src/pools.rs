@@ -172,6 +172,13 @@ impl Pools for ZAMM {
             z.check_deadline(deadline)?;
             let c = z.open(&pool_key, SIG_ADD_LIQUIDITY, &[])?;
             let supply = z.sload(c.slot(SUPPLY));
+            // Reference order: the protocol fee is settled (or feeTo read, for a new pool)
+            // before the optimal amounts and any payment.
+            let (fee_on, supply) = if supply.is_zero() {
+                (!z.sload(FEE_TO_SLOT).is_zero(), supply)
+            } else {
+                z.mint_fee(&c, supply)?
+            };
             let (amount0, amount1) = if supply.is_zero() {
                 (amount0_desired, amount1_desired)
             } else {
@@ -185,10 +192,10 @@ impl Pools for ZAMM {
             };
             z.pay_token0(&pool_key, amount0, true)?;
             z.pay_token1(&pool_key, amount1, false)?;
-            let (fee_on, liquidity) = if supply.is_zero() {
+            let liquidity = if supply.is_zero() {
                 z.first_deposit(&pool_key, &c, amount0, amount1, to)?
             } else {
-                z.later_deposit(&c, amount0, amount1, to)?
+                z.later_deposit(&c, supply, amount0, amount1, to)?
             };
             let (b0, b1) = (add(c.r0, amount0)?, add(c.r1, amount1)?);
             z.update(&c, b0, b1)?;
@@ -206,7 +213,7 @@ impl Pools for ZAMM {
                 &[],
             )?;
             let sender = addr_word(z.vm().msg_sender());
-            z.emit(&[MINT_TOPIC, c.pool_id, sender], &[amount0, amount1], None);
+            z.emit(&[MINT_TOPIC, c.pool_id, sender], &[amount0, amount1]);
             Ok((amount0, amount1, liquidity))
         })
     }
@@ -223,8 +230,7 @@ impl Pools for ZAMM {
         self.locked(|z| {
             z.check_deadline(deadline)?;
             let c = z.open(&pool_key, SIG_REMOVE_LIQUIDITY, &[])?;
-            let fee_on = z.mint_fee(&c)?;
-            let supply = z.sload(c.slot(SUPPLY));
+            let (fee_on, supply) = z.mint_fee(&c, z.sload(c.slot(SUPPLY)))?;
             let amount0 = mul_div(liquidity, c.r0, supply)?;
             let amount1 = mul_div(liquidity, c.r1, supply)?;
             if amount0 < amount0_min || amount1 < amount1_min {
@@ -248,7 +254,7 @@ impl Pools for ZAMM {
             );
             z.after_action(&c.hook, SIG_REMOVE_LIQUIDITY, c.pool_id, d0, d1, d_liq, &[])?;
             let topics = [BURN_TOPIC, c.pool_id, addr_word(sender), addr_word(to)];
-            z.emit(&topics, &[amount0, amount1], None);
+            z.emit(&topics, &[amount0, amount1]);
             Ok((amount0, amount1))
         })
     }
@@ -345,53 +351,7 @@ impl Pools for ZAMM {
         to: Address,
         data: Bytes,
     ) -> Result<(), ZammError> {
-        self.locked(|z| {
-            if amount0_out.is_zero() && amount1_out.is_zero() {
-                return Err(ZammError::InsufficientOutputAmount);
-            }
-            let c = z.open(&pool_key, SIG_SWAP, &data)?;
-            if amount0_out >= c.r0 || amount1_out >= c.r1 {
-                return Err(ZammError::InsufficientLiquidity);
-            }
-            if !amount0_out.is_zero() {
-                z.push(pool_key.token0, to, pool_key.id0, amount0_out)?;
-            }
-            if !amount1_out.is_zero() {
-                z.push(pool_key.token1, to, pool_key.id1, amount1_out)?;
-            }
-            if !data.is_empty() {
-                z.zamm_call(to, c.pool_id, amount0_out, amount1_out, &data)?;
-            }
-            // Payment is whatever the caller credited (deposit / to == zAMM), consumed entirely.
-            let credit0 = z.take_all_credit(pool_key.token0, pool_key.id0);
-            let b0 = sub(add(c.r0, credit0)?, amount0_out)?;
-            let credit1 = z.take_all_credit(pool_key.token1, pool_key.id1);
-            let b1 = sub(add(c.r1, credit1)?, amount1_out)?;
-            // Outputs are below the reserves (checked above), so these subtractions are exact.
-            let amount0_in = b0.saturating_sub(c.r0 - amount0_out);
-            let amount1_in = b1.saturating_sub(c.r1 - amount1_out);
-            if amount0_in.is_zero() && amount1_in.is_zero() {
-                return Err(ZammError::InsufficientInputAmount);
-            }
-            let adjusted0 = sub(mul(b0, BPS)?, mul(amount0_in, c.fee)?)?;
-            let adjusted1 = sub(mul(b1, BPS)?, mul(amount1_in, c.fee)?)?;
-            if mul(adjusted0, adjusted1)? < mul(mul(c.r0, c.r1)?, BPS * BPS)? {
-                return Err(ZammError::K);
-            }
-            z.update(&c, b0, b1)?;
-            // After `update` both balances fit in uint112, so the int256 differences are exact.
-            let d0 = amount0_in.wrapping_sub(amount0_out);
-            let d1 = amount1_in.wrapping_sub(amount1_out);
-            z.after_action(&c.hook, SIG_SWAP, c.pool_id, d0, d1, U256::ZERO, &data)?;
-            let sender = addr_word(z.vm().msg_sender());
-            let topics = [SWAP_TOPIC, c.pool_id, sender, addr_word(to)];
-            z.emit(
-                &topics,
-                &[amount0_in, amount1_in, amount0_out, amount1_out],
-                None,
-            );
-            Ok(())
-        })
+        self.swap_raw(pool_key, amount0_out, amount1_out, to, &data)
     }
 
     fn pools(&self, pool_id: U256) -> (Uint<112, 2>, Uint<112, 2>, u32, U256, U256, U256, U256) {
@@ -481,6 +441,60 @@ fn check_new_pool(key: &PoolKey) -> Result<(), ZammError> {
 }
 
 impl ZAMM {
+    /// `swap` over a borrowed payload (the dispatcher passes calldata without copying it).
+    pub(crate) fn swap_raw(
+        &mut self,
+        pool_key: PoolKey,
+        amount0_out: U256,
+        amount1_out: U256,
+        to: Address,
+        data: &[u8],
+    ) -> Result<(), ZammError> {
+        self.locked(|z| {
+            if amount0_out.is_zero() && amount1_out.is_zero() {
+                return Err(ZammError::InsufficientOutputAmount);
+            }
+            let c = z.open(&pool_key, SIG_SWAP, data)?;
+            if amount0_out >= c.r0 || amount1_out >= c.r1 {
+                return Err(ZammError::InsufficientLiquidity);
+            }
+            if !amount0_out.is_zero() {
+                z.push(pool_key.token0, to, pool_key.id0, amount0_out)?;
+            }
+            if !amount1_out.is_zero() {
+                z.push(pool_key.token1, to, pool_key.id1, amount1_out)?;
+            }
+            if !data.is_empty() {
+                z.zamm_call(to, c.pool_id, amount0_out, amount1_out, data)?;
+            }
+            // Payment is whatever the caller credited (deposit / to == zAMM), consumed entirely.
+            let credit0 = z.take_all_credit(pool_key.token0, pool_key.id0);
+            let b0 = sub(add(c.r0, credit0)?, amount0_out)?;
+            let credit1 = z.take_all_credit(pool_key.token1, pool_key.id1);
+            let b1 = sub(add(c.r1, credit1)?, amount1_out)?;
+            // Outputs are below the reserves (checked above), so these subtractions are exact.
+            let amount0_in = b0.saturating_sub(c.r0 - amount0_out);
+            let amount1_in = b1.saturating_sub(c.r1 - amount1_out);
+            if amount0_in.is_zero() && amount1_in.is_zero() {
+                return Err(ZammError::InsufficientInputAmount);
+            }
+            let adjusted0 = sub(mul(b0, BPS)?, mul(amount0_in, c.fee)?)?;
+            let adjusted1 = sub(mul(b1, BPS)?, mul(amount1_in, c.fee)?)?;
+            if mul(adjusted0, adjusted1)? < mul(mul(c.r0, c.r1)?, BPS * BPS)? {
+                return Err(ZammError::K);
+            }
+            z.update(&c, b0, b1)?;
+            // After `update` both balances fit in uint112, so the int256 differences are exact.
+            let d0 = amount0_in.wrapping_sub(amount0_out);
+            let d1 = amount1_in.wrapping_sub(amount1_out);
+            z.after_action(&c.hook, SIG_SWAP, c.pool_id, d0, d1, U256::ZERO, data)?;
+            let sender = addr_word(z.vm().msg_sender());
+            let topics = [SWAP_TOPIC, c.pool_id, sender, addr_word(to)];
+            z.emit(&topics, &[amount0_in, amount1_in, amount0_out, amount1_out]);
+            Ok(())
+        })
+    }
+
     /// `uint256(keccak256(abi.encode(poolKey)))`.
     pub(crate) fn pool_id(&self, key: &PoolKey) -> U256 {
         self.hash_words(&[
@@ -500,22 +514,30 @@ impl ZAMM {
         Ok(())
     }
 
-    /// Hashes the key, runs the before-hook (which sets the fee) and loads the reserves.
+    /// Hashes the key, loads the reserves, then runs the before-hook, which sets the fee.
+    /// (The reference runs the hook first; only locked functions change reserves, and a hook
+    /// cannot enter them, so the values read are the same.)
     fn open(&mut self, key: &PoolKey, sig: [u8; 4], data: &[u8]) -> Result<Ctx, ZammError> {
+        let mut c = self.load_pool(key);
+        c.fee = self.before_action(&c.hook, sig, c.pool_id, data)?;
+        Ok(c)
+    }
+
+    /// The pool of `key` with its reserves; `fee` is the decoded base fee.
+    fn load_pool(&self, key: &PoolKey) -> Ctx {
         let pool_id = self.pool_id(key);
         let hook = Hook::decode(key.feeOrHook);
-        let fee = self.before_action(&hook, sig, pool_id, data)?;
         let base = self.mapping_slot(pool_id, POOLS_SLOT);
         let (r0, r1, ts_last) = unpack(self.sload(base));
-        Ok(Ctx {
+        Ctx {
             pool_id,
             base,
+            fee: hook.fee,
             hook,
-            fee,
             r0,
             r1,
             ts_last,
-        })
+        }
     }
 
     /// Token0-side payment: credit (then no ETH may be sent), else ETH (exactly `amount`, or with
@@ -591,57 +613,57 @@ impl ZAMM {
         amount0: U256,
         amount1: U256,
         to: Address,
-    ) -> Result<(bool, U256), ZammError> {
+    ) -> Result<U256, ZammError> {
         check_new_pool(key)?;
-        let fee_on = !self.sload(FEE_TO_SLOT).is_zero();
         let liquidity = sub(sqrt(mul(amount0, amount1)?), MINIMUM_LIQUIDITY)?;
         if liquidity.is_zero() {
             return Err(ZammError::InsufficientLiquidityMinted);
         }
         self.set_balance(to, c.pool_id, liquidity);
         self.sstore(c.slot(SUPPLY), liquidity + MINIMUM_LIQUIDITY);
-        Ok((fee_on, liquidity))
+        Ok(liquidity)
     }
 
-    /// Later deposit: protocol fee first, then LP pro rata to the smaller side.
+    /// Later deposit (after the protocol fee): LP pro rata to the smaller side.
     fn later_deposit(
         &mut self,
         c: &Ctx,
+        supply: U256,
         amount0: U256,
         amount1: U256,
         to: Address,
-    ) -> Result<(bool, U256), ZammError> {
-        let fee_on = self.mint_fee(c)?;
-        let supply = self.sload(c.slot(SUPPLY));
+    ) -> Result<U256, ZammError> {
         let liquidity = mul_div(amount0, supply, c.r0)?.min(mul_div(amount1, supply, c.r1)?);
         if liquidity.is_zero() {
             return Err(ZammError::InsufficientLiquidityMinted);
         }
         self._mint(to, c.pool_id, liquidity)?;
         self.sstore(c.slot(SUPPLY), add(supply, liquidity)?);
-        Ok((fee_on, liquidity))
+        Ok(liquidity)
     }
 
     /// `_mintFee` (Uniswap V2): with `feeTo` set and `kLast != 0`, mints 1/6 of the sqrt(k)
-    /// growth to `feeTo`; with the fee off, clears `kLast`. Returns whether the fee is on.
-    fn mint_fee(&mut self, c: &Ctx) -> Result<bool, ZammError> {
+    /// growth to `feeTo`; with the fee off, clears `kLast`. Takes the pool's current supply
+    /// and returns whether the fee is on and the supply after the fee mint.
+    fn mint_fee(&mut self, c: &Ctx, supply: U256) -> Result<(bool, U256), ZammError> {
         let fee_to = word_addr(self.sload(FEE_TO_SLOT));
         let k_last = self.sload(c.slot(K_LAST));
         if fee_to.is_zero() {
             if !k_last.is_zero() {
                 self.sstore(c.slot(K_LAST), U256::ZERO);
             }
-            return Ok(false);
+            return Ok((false, supply));
         }
         if !k_last.is_zero() {
-            let supply = self.sload(c.slot(SUPPLY));
             let liquidity = fee_liquidity(supply, mul(c.r0, c.r1)?, k_last)?;
             if !liquidity.is_zero() {
                 self._mint(fee_to, c.pool_id, liquidity)?;
-                self.sstore(c.slot(SUPPLY), add(supply, liquidity)?);
+                let supply = add(supply, liquidity)?;
+                self.sstore(c.slot(SUPPLY), supply);
+                return Ok((true, supply));
             }
         }
-        Ok(true)
+        Ok((true, supply))
     }
 
     /// `_update`: uint112 bound check (`Overflow`), TWAP accumulation over the *old* reserves
@@ -664,7 +686,7 @@ impl ZAMM {
             self.sstore(c.slot(PRICE1), p1);
         }
         self.sstore(c.base, pack(b0, b1, ts));
-        self.emit(&[SYNC_TOPIC, c.pool_id], &[b0, b1], None);
+        self.emit(&[SYNC_TOPIC, c.pool_id], &[b0, b1]);
         Ok(())
     }
 
@@ -706,11 +728,7 @@ impl ZAMM {
         // `amount_in` fits in uint112 after `update`, so the int256 deltas are exact.
         self.after_action(&c.hook, sig, c.pool_id, d0, d1, U256::ZERO, &[])?;
         let sender = addr_word(self.vm().msg_sender());
-        self.emit(
-            &[SWAP_TOPIC, c.pool_id, sender, addr_word(to)],
-            &amounts,
-            None,
-        );
+        self.emit(&[SWAP_TOPIC, c.pool_id, sender, addr_word(to)], &amounts);
         Ok(())
     }
 }

@@ -7,10 +7,9 @@
 //! (see [`crate::erc6909`]).
 
 use alloc::vec::Vec;
-use stylus_sdk::{
-    alloy_primitives::{Address, B256, U256},
-    prelude::*,
-};
+use stylus_sdk::alloy_primitives::{Address, B256, U256};
+#[cfg(not(target_arch = "wasm32"))]
+use stylus_sdk::prelude::*;
 
 use crate::ZAMM;
 
@@ -51,47 +50,102 @@ pub(crate) fn put_bytes(buf: &mut Vec<u8>, data: &[u8]) {
     buf.resize(buf.len() + (32 - data.len() % 32) % 32, 0);
 }
 
+/// The storage, hashing and log hostios, called directly on chain: the SDK routes every call
+/// through its boxed `dyn Host` (an indirect call, ~1.5 gas each on these hot paths).
+#[cfg(target_arch = "wasm32")]
+mod hostio {
+    #[link(wasm_import_module = "vm_hooks")]
+    extern "C" {
+        pub fn storage_load_bytes32(key: *const u8, dest: *mut u8);
+        pub fn storage_cache_bytes32(key: *const u8, value: *const u8);
+        pub fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8);
+        pub fn emit_log(data: *const u8, len: usize, topics: usize);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
 impl ZAMM {
-    /// SLOAD through the SDK host (cached per call by the host).
+    /// SLOAD through the host's per-call storage cache.
+    pub(crate) fn sload(&self, slot: U256) -> U256 {
+        let key = B256::from(slot);
+        let mut out = B256::ZERO;
+        // SAFETY: both pointers reference live 32-byte words, as the hostio requires.
+        unsafe { hostio::storage_load_bytes32(key.as_ptr(), out.as_mut_ptr()) };
+        out.into()
+    }
+
+    /// SSTORE into the host's write cache (flushed before external calls and at exit).
+    pub(crate) fn sstore(&mut self, slot: U256, value: U256) {
+        let (key, value) = (B256::from(slot), B256::from(value));
+        // SAFETY: both pointers reference live 32-byte words. The cache is flushed by the
+        // entrypoint on exit and by `transfer::call_raw` before any external call.
+        unsafe { hostio::storage_cache_bytes32(key.as_ptr(), value.as_ptr()) };
+    }
+
+    /// keccak256.
+    pub(crate) fn keccak(&self, data: &[u8]) -> U256 {
+        let mut out = B256::ZERO;
+        // SAFETY: `data` is a live slice and `out` a live 32-byte word.
+        unsafe { hostio::native_keccak256(data.as_ptr(), data.len(), out.as_mut_ptr()) };
+        out.into()
+    }
+
+    /// LOG with the first `topics` words of `buf` as topics.
+    fn emit_log(&self, buf: &[u8], topics: usize) {
+        // SAFETY: `buf` is a live slice holding at least `topics` words.
+        unsafe { hostio::emit_log(buf.as_ptr(), buf.len(), topics) };
+    }
+}
+
+/// Native unit tests: the same operations through the SDK's `TestVM`.
+#[cfg(not(target_arch = "wasm32"))]
+impl ZAMM {
     pub(crate) fn sload(&self, slot: U256) -> U256 {
         self.vm().storage_load_bytes32(slot).into()
     }
 
-    /// SSTORE through the SDK host's write cache (flushed before external calls and at exit).
     pub(crate) fn sstore(&mut self, slot: U256, value: U256) {
-        // SAFETY: the cache is flushed by the entrypoint on exit and by `transfer::call`
-        // before any external call, so no write is lost or observed stale.
+        // SAFETY: TestVM storage has no cache to lose.
         unsafe { self.vm().storage_cache_bytes32(slot, value.into()) }
     }
 
-    /// keccak256 via the native hostio.
     pub(crate) fn keccak(&self, data: &[u8]) -> U256 {
         self.vm().native_keccak256(data).into()
     }
 
+    fn emit_log(&self, buf: &[u8], topics: usize) {
+        self.vm().emit_log(buf, topics);
+    }
+}
+
+impl ZAMM {
     /// Solidity's `mapping(key => ..)` slot at `base`: `keccak256(key . base)`.
     pub(crate) fn mapping_slot(&self, key: U256, base: U256) -> U256 {
-        let mut buf = Vec::with_capacity(64);
-        put_words(&mut buf, &[key, base]);
-        self.keccak(&buf)
+        self.hash_words(&[key, base])
     }
 
     /// `keccak256(abi.encode(words...))`: pool ids, order/lock hashes, credit slots.
     pub(crate) fn hash_words(&self, words: &[U256]) -> U256 {
-        let mut buf = Vec::with_capacity(words.len() * 32);
+        let mut buf = Vec::with_capacity(32 * words.len());
         put_words(&mut buf, words);
         self.keccak(&buf)
     }
 
-    /// Emits a log with the given topics, ABI words as data, then an optional dynamic tail.
-    pub(crate) fn emit(&self, topics: &[U256], data: &[U256], tail: Option<&[u8]>) {
-        let mut buf = Vec::with_capacity(32 * (topics.len() + data.len() + 2));
+    /// Emits a log with the given topics and ABI words as data.
+    pub(crate) fn emit(&self, topics: &[U256], data: &[U256]) {
+        let mut buf = Vec::with_capacity(32 * (topics.len() + data.len()));
         put_words(&mut buf, topics);
         put_words(&mut buf, data);
-        if let Some(bytes) = tail {
-            put_bytes(&mut buf, bytes);
-        }
-        self.vm().emit_log(&buf, topics.len());
+        self.emit_log(&buf, topics.len());
+    }
+
+    /// Emits a log whose data is a single ABI-encoded `string` (`URI`).
+    pub(crate) fn emit_string(&self, topics: &[U256], text: &[u8]) {
+        let mut buf = Vec::with_capacity(32 * (topics.len() + 3) + text.len());
+        put_words(&mut buf, topics);
+        put_words(&mut buf, &[U256::from(32)]);
+        put_bytes(&mut buf, text);
+        self.emit_log(&buf, topics.len());
     }
 }
 

@@ -55,12 +55,7 @@ impl ZAMM {
     pub(crate) fn call_checked(&mut self, to: Address, data: &[u8]) -> Result<usize, ZammError> {
         let (ok, len) = self.call_raw(to, U256::ZERO, data);
         if !ok {
-            let revert = if len == 0 {
-                Vec::new()
-            } else {
-                self.vm().read_return_data(0, None)
-            };
-            return Err(ZammError::Revert(revert));
+            return Err(ZammError::Bubble);
         }
         Ok(len)
     }
@@ -79,7 +74,7 @@ impl ZAMM {
     /// declaration returns nothing).
     pub(crate) fn require_code(&self, to: Address) -> Result<(), ZammError> {
         if self.vm().code_size(to) == 0 {
-            return Err(ZammError::Revert(Vec::new()));
+            return Err(ZammError::Revert);
         }
         Ok(())
     }
@@ -130,7 +125,7 @@ impl ZAMM {
         let len = self.call_checked(token, data)?;
         match self.return_word(len) {
             Some(word) if word <= U256::from(1) => Ok(()),
-            _ => Err(ZammError::Revert(Vec::new())),
+            _ => Err(ZammError::Revert),
         }
     }
 
@@ -316,21 +311,15 @@ mod tests {
         );
         tx(&vm, ALICE, U256::ZERO);
         vm.mock_call(TOKEN_B, pull.clone(), U256::ZERO, Ok(word(2)));
-        assert_eq!(
-            z.pull(TOKEN_B, id, U256::from(2)),
-            Err(ZammError::Revert(vec![]))
-        );
+        assert_eq!(z.pull(TOKEN_B, id, U256::from(2)), Err(ZammError::Revert));
         tx(&vm, ALICE, U256::ZERO);
         vm.mock_call(TOKEN_B, pull, U256::ZERO, Err(b"nope".to_vec()));
-        assert_eq!(
-            z.pull(TOKEN_B, id, U256::from(2)),
-            Err(ZammError::Revert(b"nope".to_vec()))
-        );
+        assert_eq!(z.pull(TOKEN_B, id, U256::from(2)), Err(ZammError::Bubble));
         // Push: `transfer(to, id, amount)`; no return data fails the decode.
         tx(&vm, ALICE, U256::ZERO);
         assert_eq!(
             z.push(TOKEN_B, BOB, id, U256::from(2)),
-            Err(ZammError::Revert(vec![]))
+            Err(ZammError::Revert)
         );
         let push = abi_call(0x095b_cdb6, &[a(BOB), w(id), w(U256::from(2))]);
         vm.mock_call(TOKEN_B, push, U256::ZERO, Ok(word(1)));

@@ -133,7 +133,8 @@ fn parse_struct(decl: &str) -> (String, Vec<Param>) {
     (name, fields)
 }
 
-/// Replaces a struct type name (`PoolKey`, `PoolKey[]`) by its tuple, like solc's JSON.
+/// Replaces a struct type name (`PoolKey`, `PoolKey[]`) by its tuple and sets `internalType`
+/// like solc's JSON (`struct PoolKey`, or the type itself).
 fn resolve_type(
     structs: &[(String, Vec<Param>)],
     ty: &mut String,
@@ -141,18 +142,22 @@ fn resolve_type(
     internal: &mut Option<InternalType>,
 ) {
     let (stem, dims) = ty.split_at(ty.find('[').unwrap_or(ty.len()));
-    let Some((name, fields)) = structs.iter().find(|(name, _)| name == stem) else {
-        for c in components.iter_mut() {
-            resolve_param(structs, c);
+    match structs.iter().find(|(name, _)| name == stem) {
+        Some((name, fields)) => {
+            *internal = Some(InternalType::Struct {
+                contract: None,
+                ty: format!("{name}{dims}"),
+            });
+            *components = fields.clone();
+            *ty = format!("tuple{dims}");
         }
-        return;
-    };
-    *internal = Some(InternalType::Struct {
-        contract: None,
-        ty: format!("{name}{dims}"),
-    });
-    *components = fields.clone();
-    *ty = format!("tuple{dims}");
+        None => {
+            *internal = Some(InternalType::Other {
+                contract: None,
+                ty: ty.clone(),
+            })
+        }
+    }
     for c in components.iter_mut() {
         resolve_param(structs, c);
     }
@@ -420,7 +425,8 @@ fn json_file_matches_reference_abi() {
     }
     assert!(
         problems.is_empty(),
-        "{JSON_FILE} differs from the Solidity zAMM ABI:\n  {}\n(fix the contract, then run {REGENERATE})",
+        "{JSON_FILE} differs from the Solidity zAMM ABI:\n  {}\n\
+         (fix the contract, then run {REGENERATE})",
         problems.join("\n  ")
     );
 }

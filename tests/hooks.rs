@@ -223,6 +223,14 @@ async fn before_hook_fee_override_and_unbounded_fee_panics() {
         env.swap_in(env.bob, &key, e18(1), true, U256::ZERO).await,
         0x11,
     );
+    // Liquidity calls ignore the before-hook's return value, so the same fee does no harm there.
+    let (ret, _) = env
+        .add(env.bob, &key, e18(1), e18(100), U256::ZERO)
+        .await
+        .unwrap();
+    env.remove(env.bob, &key, ret.liquidity, env.bob)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

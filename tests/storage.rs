@@ -154,6 +154,6 @@ async fn lockup_and_order_slots_match_reference() {
     };
     env.tx_value(env.bob, fill, e18(1)).await.unwrap();
     // partialFill at byte 0, deadline at byte 1, inDone at byte 8, outDone at byte 20.
-    let packed = u(1) | (U256::from(deadline) << 8) | (e18(10) / u(4) << 64) | (e18(1) << 160);
+    let packed = u(1) | (U256::from(deadline) << 8) | ((e18(10) / u(4)) << 64) | (e18(1) << 160);
     assert_eq!(env.slot(mapping(oh, 3)).await, packed);
 }

@@ -335,3 +335,58 @@ async fn accepts_legacy_pre_eip155_and_access_list_transactions() {
     );
     assert_eq!(balance["result"], json!("0x12"));
 }
+
+#[tokio::test]
+async fn arbos_precompiles_answer_evm_callers_and_start_warm() {
+    let node = stylus_devnode::spawn_local().expect("devnode");
+    let p = provider(&node.url());
+    let forwarder = deploy(&p, evm_initcode(&hex_code(STATIC_FORWARDER_RUNTIME))).await;
+    let arb_sys = Address::with_last_byte(0x64);
+    let chain_id_call = |target: Address| -> Bytes {
+        [target.as_slice(), &[0xd1, 0x27, 0xf5, 0x4a]]
+            .concat()
+            .into() // arbChainID()
+    };
+    let out = p
+        .call(
+            TransactionRequest::default()
+                .to(forwarder)
+                .input(chain_id_call(arb_sys).into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(U256::from_be_slice(&out), U256::from(412_346));
+    let gas_of = |target: Address| {
+        let tx = TransactionRequest::default()
+            .to(forwarder)
+            .input(chain_id_call(target).into());
+        let p = p.clone();
+        async move { send(&p, tx).await.gas_used }
+    };
+    // Same call shape: a warm precompile versus a cold empty account (2,600 - 100 gas apart,
+    // minus the precompile's own small cost).
+    let warm = gas_of(arb_sys).await;
+    let cold = gas_of(Address::repeat_byte(0xde)).await;
+    assert!(cold > warm + 2_000, "warm {warm}, cold {cold}");
+}
+
+#[tokio::test]
+async fn unlocked_accounts_create_contracts_with_eth_send_transaction() {
+    let node = stylus_devnode::spawn_local().expect("devnode");
+    let url = node.url();
+    let initcode = evm_initcode(&hex_code(STORE_RUNTIME));
+    // A wallet-style creation: no `to`, no gas, no fees; the node fills them in.
+    let sent = rpc(
+        &url,
+        "eth_sendTransaction",
+        json!([{ "from": stylus_devnode::DEV_ADDRESS, "data": Bytes::from(initcode) }]),
+    );
+    let hash = sent["result"].as_str().expect("tx hash").to_owned();
+    let receipt = rpc(&url, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["result"]["status"], json!("0x1"));
+    let address = receipt["result"]["contractAddress"]
+        .as_str()
+        .expect("created");
+    let code = rpc(&url, "eth_getCode", json!([address, "latest"]));
+    assert_eq!(code["result"], json!(format!("0x{STORE_RUNTIME}")));
+}

@@ -5,13 +5,13 @@
 
 mod support;
 
-use alloy::network::TransactionBuilder;
 use alloy::providers::Provider;
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::sol_types::{SolCall, SolError, SolEvent};
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use serde_json::json;
 use stylus_devnode::chain::precompiles::{IArbWasm, IStylusDeployer, ARB_WASM, STYLUS_DEPLOYER};
+use support::stylus::*;
 use support::*;
 
 /// A test program. Command = first calldata byte:
@@ -67,29 +67,6 @@ const PROGRAM: &str = r#"
 )
 "#;
 
-/// Account code as cargo-stylus writes it: EF F0 00, dictionary 0, brotli(wasm).
-fn stylus_code(wat_source: &str) -> Vec<u8> {
-    let wasm = wat::parse_str(wat_source).expect("valid WAT");
-    let mut compressed = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut wasm.as_slice(), &mut compressed, &params).expect("brotli");
-    [&[0xEF, 0xF0, 0x00, 0x00][..], &compressed].concat()
-}
-
-/// cargo-stylus's 43-byte deployment prelude followed by the code.
-fn stylus_initcode(code: &[u8]) -> Vec<u8> {
-    let mut init = vec![0x7f];
-    init.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
-    init.extend_from_slice(&[0x80, 0x60, 43, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
-    assert_eq!(init.len(), 43);
-    init.extend_from_slice(code);
-    init
-}
-
 fn cmd(command: u8, parts: &[&[u8]]) -> Bytes {
     let mut out = vec![command];
     for part in parts {
@@ -100,51 +77,6 @@ fn cmd(command: u8, parts: &[&[u8]]) -> Bytes {
 
 fn word(n: u64) -> [u8; 32] {
     U256::from(n).to_be_bytes()
-}
-
-async fn call_bytes(p: &impl Provider, to: Address, input: Bytes) -> Bytes {
-    p.call(TransactionRequest::default().to(to).input(input.into()))
-        .await
-        .expect("eth_call")
-}
-
-async fn transact(p: &impl Provider, to: Address, input: Bytes, value: U256) -> TransactionReceipt {
-    let tx = TransactionRequest::default()
-        .to(to)
-        .input(input.into())
-        .value(value);
-    send(p, tx).await
-}
-
-/// The data fee `activateProgram` would charge, from a simulated call with 1 ETH.
-async fn data_fee(p: &impl Provider, program: Address) -> U256 {
-    let input = IArbWasm::activateProgramCall { program }.abi_encode();
-    let tx = TransactionRequest::default()
-        .to(ARB_WASM)
-        .input(Bytes::from(input).into())
-        .value(U256::from(10u64).pow(U256::from(18)));
-    let out = p.call(tx).await.expect("simulated activation");
-    IArbWasm::activateProgramCall::abi_decode_returns(&out)
-        .expect("returns")
-        .dataFee
-}
-
-/// Deploys a program with a plain CREATE (as cargo-stylus does without a constructor).
-async fn deploy_program(p: &impl Provider, code: &[u8]) -> Address {
-    let tx = TransactionRequest::default().with_deploy_code(stylus_initcode(code));
-    let receipt = send(p, tx).await;
-    assert!(receipt.status(), "program deployment failed");
-    let address = receipt.contract_address.expect("contract address");
-    assert_eq!(p.get_code_at(address).await.unwrap().to_vec(), code);
-    address
-}
-
-async fn activate(p: &impl Provider, program: Address) -> TransactionReceipt {
-    let fee = data_fee(p, program).await;
-    let input = IArbWasm::activateProgramCall { program }.abi_encode();
-    let receipt = transact(p, ARB_WASM, input.into(), fee).await;
-    assert!(receipt.status(), "activation failed");
-    receipt
 }
 
 #[tokio::test]

@@ -647,7 +647,7 @@ fn low_level_swap_calls_zamm_call_with_exact_arguments() {
         BOB,
         Bytes::copy_from_slice(payload),
     );
-    assert_eq!(got, Err(ZammError::Revert(vec![])));
+    assert_eq!(got, Err(ZammError::Revert));
     // With code: the callee's revert (matched on exact calldata) bubbles up.
     tx(&vm, ALICE, U256::ZERO);
     vm.set_code(BOB, vec![1]);
@@ -675,7 +675,7 @@ fn low_level_swap_calls_zamm_call_with_exact_arguments() {
         BOB,
         Bytes::copy_from_slice(payload),
     );
-    assert_eq!(got, Err(ZammError::Revert(b"callee".to_vec())));
+    assert_eq!(got, Err(ZammError::Bubble));
 }
 
 #[test]
@@ -730,10 +730,7 @@ fn before_hook_reverts_bubble_and_codeless_hooks_revert_empty() {
     let (vm, mut z) = with_coins();
     let k = hook_key(flag_before());
     let id = z.pool_id(&k);
-    assert_eq!(
-        add(&mut z, &k, e18(1), e18(1)),
-        Err(ZammError::Revert(vec![]))
-    );
+    assert_eq!(add(&mut z, &k, e18(1), e18(1)), Err(ZammError::Revert));
     vm.set_code(HOOK, vec![1]);
     vm.mock_call(
         HOOK,
@@ -741,10 +738,7 @@ fn before_hook_reverts_bubble_and_codeless_hooks_revert_empty() {
         U256::ZERO,
         Err(b"NotKyc".to_vec()),
     );
-    assert_eq!(
-        add(&mut z, &k, e18(1), e18(1)),
-        Err(ZammError::Revert(b"NotKyc".to_vec()))
-    );
+    assert_eq!(add(&mut z, &k, e18(1), e18(1)), Err(ZammError::Bubble));
     // A short answer fails the uint256 decode.
     tx(&vm, ALICE, U256::ZERO);
     vm.mock_call(
@@ -753,10 +747,7 @@ fn before_hook_reverts_bubble_and_codeless_hooks_revert_empty() {
         U256::ZERO,
         Ok(vec![1]),
     );
-    assert_eq!(
-        add(&mut z, &k, e18(1), e18(1)),
-        Err(ZammError::Revert(vec![]))
-    );
+    assert_eq!(add(&mut z, &k, e18(1), e18(1)), Err(ZammError::Revert));
 }
 
 #[test]
@@ -768,10 +759,7 @@ fn after_only_default_hook_gets_signed_deltas_and_zero_fee() {
     let liq = e18(10) - U256::from(1000);
     let add_call = after_call(SIG_ADD_LIQUIDITY, id, e18(10), e18(10), liq);
     vm.mock_call(HOOK, add_call, U256::ZERO, Err(b"add".to_vec()));
-    assert_eq!(
-        add(&mut z, &k, e18(10), e18(10)),
-        Err(ZammError::Revert(b"add".to_vec()))
-    );
+    assert_eq!(add(&mut z, &k, e18(10), e18(10)), Err(ZammError::Bubble));
     tx(&vm, ALICE, U256::ZERO);
     add(&mut z, &k, e18(10), e18(10)).unwrap();
     // Fee 0: the output is the fee-free price; deltas are +in / -out from the pool's view.
@@ -789,7 +777,7 @@ fn after_only_default_hook_gets_signed_deltas_and_zero_fee() {
     vm.mock_call(HOOK, swap_call, U256::ZERO, Err(b"swap".to_vec()));
     assert_eq!(
         swap_in(&mut z, &k, e18(1), true, ALICE),
-        Err(ZammError::Revert(b"swap".to_vec()))
+        Err(ZammError::Bubble)
     );
     tx(&vm, ALICE, U256::ZERO);
     let (r0, r1) = reserves(&z, &k);
@@ -799,7 +787,7 @@ fn after_only_default_hook_gets_signed_deltas_and_zero_fee() {
     let remove_call = after_call(SIG_REMOVE_LIQUIDITY, id, neg(a0), neg(a1), neg(e18(1)));
     vm.mock_call(HOOK, remove_call, U256::ZERO, Err(b"remove".to_vec()));
     let got = z.remove_liquidity(k.clone(), e18(1), U256::ZERO, U256::ZERO, ALICE, FAR);
-    assert_eq!(got, Err(ZammError::Revert(b"remove".to_vec())));
+    assert_eq!(got, Err(ZammError::Bubble));
     tx(&vm, ALICE, U256::ZERO);
     let (r0, r1) = reserves(&z, &k);
     let out = get_amount_out(e18(1), r0, r1, U256::ZERO).unwrap();
@@ -811,7 +799,7 @@ fn codeless_after_hook_reverts_empty() {
     let (_vm, mut z) = with_coins();
     assert_eq!(
         add(&mut z, &hook_key(U256::ZERO), e18(1), e18(1)),
-        Err(ZammError::Revert(vec![]))
+        Err(ZammError::Revert)
     );
 }
 
@@ -846,6 +834,38 @@ fn protocol_fee_matches_uniswap_v2_fee_to_on() {
     z.set_fee_to(Address::ZERO).unwrap();
     add(&mut z, &k, e18(1), e18(1)).unwrap();
     assert_eq!(z.sload(slot(K_LAST)), U256::ZERO);
+}
+
+#[test]
+fn add_liquidity_mints_the_protocol_fee_before_taking_payment() {
+    let (vm, mut z) = with_coins();
+    z.set_fee_to(BOB).unwrap();
+    let k = key(30);
+    let id = z.pool_id(&k);
+    add(&mut z, &k, e18(1000), e18(1000)).unwrap();
+    swap_in(&mut z, &k, e18(10), true, ALICE).unwrap();
+    tx(&vm, ALICE, U256::ZERO);
+    add(&mut z, &k, e18(1), e18(1)).unwrap();
+    // Reference order: fee mint to feeTo, token0 and token1 payments, LP mint, Sync, Mint.
+    let transfer = topic("Transfer(address,address,address,uint256,uint256)");
+    let got: Vec<Vec<B256>> = vm.get_emitted_logs().into_iter().map(|(t, _)| t).collect();
+    let moved = |from: Address, to: Address, id: U256| vec![transfer, a(from), a(to), w(id)];
+    assert_eq!(
+        got,
+        vec![
+            moved(Address::ZERO, BOB, id),
+            moved(ALICE, Address::ZERO, U256::from(1)),
+            moved(ALICE, Address::ZERO, U256::from(2)),
+            moved(Address::ZERO, ALICE, id),
+            vec![topic("Sync(uint256,uint112,uint112)"), w(id)],
+            vec![
+                topic("Mint(uint256,address,uint256,uint256)"),
+                w(id),
+                a(ALICE)
+            ],
+        ]
+    );
+    assert!(!z.balance_of(BOB, id).is_zero());
 }
 
 #[test]

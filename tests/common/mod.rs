@@ -1,6 +1,11 @@
 //! Integration-test harness: a devnode (in-process, or `RPC_URL` for a real Nitro node), the zAMM
 //! Stylus program deployed like cargo-stylus does, funded accounts, Solidity fixtures, and helpers
 //! for transactions, decoded events, decoded custom errors and balances.
+//!
+//! By default every test spawns its own in-process devnode. With `RPC_URL` (and `PRIVATE_KEY` or
+//! `PRIVATE_KEY_PATH` for a funded deployer) the same tests run against that node instead, one at
+//! a time per test binary; tests that move time need `evm_setNextBlockTimestamp`/`evm_mine`.
+//! `ZAMM_WASM` points at a prebuilt WASM; otherwise `scripts/build-wasm.sh` builds it once.
 #![allow(dead_code)] // each test binary uses a different subset
 #![allow(clippy::too_many_arguments)] // sol!-generated bindings mirror the Solidity signatures
 
@@ -126,7 +131,7 @@ pub fn u(n: u128) -> U256 {
 }
 
 /// Prefixed (EF F0 00 00 + brotli) program code, built and compressed once per test process.
-fn program_code() -> &'static [u8] {
+pub fn program_code() -> &'static [u8] {
     static CODE: OnceLock<Vec<u8>> = OnceLock::new();
     CODE.get_or_init(|| {
         let path = deploy::build_wasm().unwrap_or_else(|e| panic!("{e}"));
@@ -274,6 +279,57 @@ pub fn uq_price(num: U256, den: U256) -> U256 {
     (num << 112) / den
 }
 
+/// A chain without zAMM: its own devnode (or the `RPC_URL` node) and a provider whose wallet holds
+/// the deployer key and three user keys.
+pub struct Chain {
+    pub node: Option<stylus_devnode::DevnodeHandle>,
+    shared: Option<MutexGuard<'static, ()>>,
+    pub p: DynProvider,
+    pub url: String,
+    pub deployer: Address,
+    pub users: [Address; 3],
+}
+
+impl Chain {
+    pub async fn connect() -> Chain {
+        let (node, url, key, shared) = match std::env::var("RPC_URL") {
+            // One shared node: tests in this process take turns so the deployer's and the users'
+            // nonces never race.
+            Ok(url) => (None, url, remote_key(), Some(lock_shared_node())),
+            Err(_) => {
+                let node = stylus_devnode::spawn_local().expect("spawn devnode");
+                let url = node.url();
+                let key = stylus_devnode::DEV_PRIVATE_KEY.to_string();
+                (Some(node), url, key, None)
+            }
+        };
+        let deployer_signer: PrivateKeySigner = key.trim().parse().expect("valid private key");
+        let deployer = deployer_signer.address();
+        // Fixed keys keep addresses, hence calldata and gas figures, reproducible.
+        let users: [PrivateKeySigner; 3] = std::array::from_fn(|i| {
+            PrivateKeySigner::from_bytes(&keccak256(format!("zamm-e2e-user-{i}")))
+                .expect("valid key")
+        });
+        let mut wallet = EthereumWallet::new(deployer_signer);
+        for s in &users {
+            wallet.register_signer(s.clone());
+        }
+        let p = ProviderBuilder::new()
+            .wallet(wallet)
+            .connect_http(url.parse().expect("url"))
+            .erased();
+        let users = users.map(|s| s.address());
+        Chain {
+            node,
+            shared,
+            p,
+            url,
+            deployer,
+            users,
+        }
+    }
+}
+
 /// One test environment: its own chain (unless `RPC_URL` is set), a fresh zAMM, funded accounts.
 pub struct Env {
     _node: Option<stylus_devnode::DevnodeHandle>,
@@ -293,38 +349,14 @@ pub struct Env {
 impl Env {
     /// Starts a devnode (or connects to `RPC_URL`), deploys zAMM and funds alice/bob/carol.
     pub async fn new() -> Env {
-        let (node, url, key, shared) = match std::env::var("RPC_URL") {
-            // One shared node: tests in this process take turns so the deployer's and the users'
-            // nonces never race.
-            Ok(url) => (None, url, remote_key(), Some(lock_shared_node())),
-            Err(_) => {
-                let node = stylus_devnode::spawn_local().expect("spawn devnode");
-                let url = node.url();
-                (
-                    Some(node),
-                    url,
-                    stylus_devnode::DEV_PRIVATE_KEY.to_string(),
-                    None,
-                )
-            }
-        };
-        let deployer_signer: PrivateKeySigner = key.trim().parse().expect("valid private key");
-        let deployer = deployer_signer.address();
-        // Fixed keys keep addresses, hence calldata and gas figures, reproducible.
-        let users: Vec<PrivateKeySigner> = (0..3)
-            .map(|i| {
-                PrivateKeySigner::from_bytes(&keccak256(format!("zamm-e2e-user-{i}")))
-                    .expect("valid key")
-            })
-            .collect();
-        let mut wallet = EthereumWallet::new(deployer_signer);
-        for s in &users {
-            wallet.register_signer(s.clone());
-        }
-        let p = ProviderBuilder::new()
-            .wallet(wallet)
-            .connect_http(url.parse().expect("url"))
-            .erased();
+        let Chain {
+            node,
+            shared,
+            p,
+            url,
+            deployer,
+            users,
+        } = Chain::connect().await;
         let deployment = deploy::deploy(&p, deployer, program_code(), None, &mut |_| {})
             .await
             .unwrap_or_else(|e| panic!("deploy failed: {e}"));
@@ -337,9 +369,9 @@ impl Env {
             addr: deployment.address,
             zamm,
             deployer,
-            alice: users[0].address(),
-            bob: users[1].address(),
-            carol: users[2].address(),
+            alice: users[0],
+            bob: users[1],
+            carol: users[2],
             deployment,
         };
         // Top up each user to FUND_WEI (default 100 ETH); on a shared node they keep their ETH.

@@ -18,8 +18,8 @@ use revm::{
     },
     handler::{
         evm::FrameInitResult, instructions::EthInstructions, instructions::InstructionProvider,
-        EthFrame, EthPrecompiles, EvmTr, FrameData, FrameInitOrResult, FrameResult, FrameTr,
-        Handler, ItemOrResult, MainnetHandler,
+        EthFrame, EvmTr, FrameData, FrameInitOrResult, FrameResult, FrameTr, Handler, ItemOrResult,
+        MainnetHandler,
     },
     interpreter::{
         interpreter::EthInterpreter, interpreter_action::FrameInit, CallInput, CallInputs,
@@ -30,14 +30,14 @@ use revm::{
     state::EvmState,
 };
 
-use super::precompiles::{self, NativeContract};
+use super::precompiles::{self, ChainPrecompiles, NativeContract};
 use super::rt::{self, ActivatedProgram, CallKind, CreateResult, StylusParams, SubcallResult};
 use super::stylus;
 
 /// revm context used by the chain.
 pub type ChainCtx<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB, Journal<DB>, ()>;
 type Instructions<DB> = EthInstructions<EthInterpreter, ChainCtx<DB>>;
-type InnerEvm<DB> = Evm<ChainCtx<DB>, (), Instructions<DB>, EthPrecompiles, EthFrame>;
+type InnerEvm<DB> = Evm<ChainCtx<DB>, (), Instructions<DB>, ChainPrecompiles, EthFrame>;
 /// Error raised by the EVM's database layer while executing.
 pub type DbError<DB> = ContextError<<DB as Database>::Error>;
 
@@ -150,7 +150,7 @@ impl<'a, DB: Database> ChainEvm<'a, DB> {
         let inner = Evm::new(
             ctx,
             EthInstructions::new_mainnet_with_spec(SPEC),
-            EthPrecompiles::new(SPEC),
+            ChainPrecompiles::new(SPEC),
         );
         ChainEvm {
             inner,
@@ -469,7 +469,7 @@ fn deployable_code(code: &[u8]) -> bool {
 impl<DB: Database> EvmTr for ChainEvm<'_, DB> {
     type Context = ChainCtx<DB>;
     type Instructions = Instructions<DB>;
-    type Precompiles = EthPrecompiles;
+    type Precompiles = ChainPrecompiles;
     type Frame = EthFrame;
 
     fn all(

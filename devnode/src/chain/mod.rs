@@ -381,6 +381,8 @@ impl Chain {
         let mut request = request;
         request.nonce = Some(request.nonce.unwrap_or_else(|| self.nonce(from)));
         request.chain_id = Some(self.config.chain_id);
+        // No `to` means contract creation (wallets omit it); alloy's builder needs it explicit.
+        request.to.get_or_insert(TxKind::Create);
         if request.gas.is_none() {
             request.gas = Some(self.estimate_gas(&request, None)?);
         }

@@ -41,6 +41,8 @@ pub struct ActivationRecord {
     pub asm_estimate: u32,
     /// Unix time of activation (seconds).
     pub activated_at: u64,
+    /// Cached through ArbWasmCache: calls then skip the init gas.
+    pub cached: bool,
 }
 
 impl ActivationRecord {
@@ -53,6 +55,7 @@ impl ActivationRecord {
         word[6..8].copy_from_slice(&self.footprint.to_be_bytes());
         word[8..12].copy_from_slice(&self.asm_estimate.to_be_bytes());
         word[12..20].copy_from_slice(&self.activated_at.to_be_bytes());
+        word[20] = u8::from(self.cached);
         U256::from_be_bytes(word)
     }
 
@@ -71,11 +74,13 @@ impl ActivationRecord {
             activated_at: u64::from_be_bytes([
                 b[12], b[13], b[14], b[15], b[16], b[17], b[18], b[19],
             ]),
+            cached: b[20] != 0,
         })
     }
 
-    /// Builds the record of a fresh activation.
-    pub fn of(program: &ActivatedProgram, now: u64) -> Self {
+    /// Builds the record of a fresh activation; `cached` carries over from an earlier
+    /// (outdated or expired) record of the same codehash, as in Nitro.
+    pub fn of(program: &ActivatedProgram, now: u64, cached: bool) -> Self {
         Self {
             version: program.version,
             init_cost: program.init_cost,
@@ -83,6 +88,7 @@ impl ActivationRecord {
             footprint: program.footprint,
             asm_estimate: program.asm_estimate,
             activated_at: now,
+            cached,
         }
     }
 }
@@ -178,11 +184,12 @@ pub(crate) fn run_frame<DB: Database>(
 ) -> Result<InterpreterResult, DbError<DB>> {
     let gas_limit = inputs.gas_limit;
     let (codehash, bytecode) = &inputs.known_bytecode;
-    let program = match status_of(evm, *codehash)? {
-        ProgramStatus::Active(_) => compiled(evm, *codehash, bytecode.original_byte_slice()),
+    let active = match status_of(evm, *codehash)? {
+        ProgramStatus::Active(record) => compiled(evm, *codehash, bytecode.original_byte_slice())
+            .map(|program| (program, record.cached)),
         _ => None,
     };
-    let Some(program) = program else {
+    let Some((program, cached)) = active else {
         // Nitro fails the frame with a non-revert error: forwarded gas is consumed.
         let mut gas = Gas::new_with_regular_gas_and_reservoir(gas_limit, inputs.reservoir);
         gas.spend_all();
@@ -199,7 +206,7 @@ pub(crate) fn run_frame<DB: Database>(
     } else {
         evm.extras.open_count(inputs.target_address)
     };
-    let data = evm_data(evm, inputs, &program, open > 1);
+    let data = evm_data(evm, inputs, &program, open > 1, cached);
     let params = evm.extras.params;
     let pages_open = evm.extras.pages_open;
     let mut host = HostApi {
@@ -253,6 +260,7 @@ fn evm_data<DB: Database>(
     inputs: &CallInputs,
     program: &ActivatedProgram,
     reentrant: bool,
+    cached: bool,
 ) -> EvmData {
     let ctx = &evm.inner.ctx;
     let basefee = ctx.block.basefee;
@@ -270,7 +278,7 @@ fn evm_data<DB: Database>(
         tx_gas_price: U256::from(ctx.tx.effective_gas_price(u128::from(basefee))),
         tx_origin: ctx.tx.caller,
         reentrant,
-        cached: false,
+        cached,
         is_static: inputs.is_static,
     }
 }
@@ -532,8 +540,15 @@ mod tests {
             footprint: 3,
             asm_estimate: 600_000,
             activated_at: 1_700_000_000,
+            cached: false,
         };
         assert_eq!(ActivationRecord::unpack(record.pack()), Some(record));
+        let cached = ActivationRecord {
+            cached: true,
+            ..record
+        };
+        assert_eq!(ActivationRecord::unpack(cached.pack()), Some(cached));
+        assert_ne!(cached.pack(), record.pack());
         assert_eq!(ActivationRecord::unpack(U256::ZERO), None);
     }
 
@@ -546,6 +561,7 @@ mod tests {
             footprint: 1,
             asm_estimate: 1,
             activated_at: 100,
+            cached: false,
         };
         assert_eq!(program_status(None, 2, 0), ProgramStatus::NotActivated);
         assert_eq!(

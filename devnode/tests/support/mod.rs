@@ -16,6 +16,8 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy_primitives::{Address, Bytes, TxKind, U256};
 use serde_json::Value;
 
+pub mod stylus;
+
 /// Base fee of the devnode (0.1 gwei).
 pub const BASE_FEE: u128 = 100_000_000;
 

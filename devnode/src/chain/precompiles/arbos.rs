@@ -6,7 +6,7 @@ use revm::context::{ContextTr, JournalTr};
 use revm::context_interface::Database;
 
 use super::arbwasm::words;
-use super::{Exit, NativeCall};
+use super::{Exit, NativeCall, CHAIN_OWNER};
 use crate::chain::exec::ChainEvm;
 
 alloy::sol! {
@@ -74,12 +74,13 @@ pub(crate) fn arb_sys<DB: Database>(evm: &mut ChainEvm<'_, DB>, call: &NativeCal
     }
 }
 
-/// ArbOwnerPublic: no fragments (classic single-contract programs only), no owners.
+/// ArbOwnerPublic: no fragments (classic single-contract programs only); the dev account owns
+/// the chain.
 pub(crate) fn arb_owner_public(call: &NativeCall) -> Exit {
     use IArbOwnerPublic::IArbOwnerPublicCalls as C;
     match C::abi_decode(&call.input) {
         Ok(C::getMaxStylusContractFragments(_)) => words([U256::ZERO]),
-        Ok(C::isChainOwner(_)) => words([U256::ZERO]),
+        Ok(C::isChainOwner(c)) => words([U256::from(c.addr == CHAIN_OWNER)]),
         Ok(C::getNetworkFeeAccount(_)) | Ok(C::getInfraFeeAccount(_)) => words([U256::ZERO]),
         Err(_) => Exit::Revert(Bytes::new()),
     }

@@ -9,7 +9,7 @@ use revm::{
     context_interface::{ContextError, Database},
 };
 
-use super::{Exit, NativeCall, STORAGE_READ_GAS};
+use super::{Exit, NativeCall, STORAGE_READ_GAS, STORAGE_WRITE_GAS};
 use crate::chain::exec::{ChainEvm, DbError};
 use crate::chain::rt::{self, ActivationError, StylusParams};
 use crate::chain::stylus::{
@@ -21,6 +21,7 @@ alloy::sol! {
     /// The ArbWasm precompile interface (selectors and errors as Nitro defines them).
     interface IArbWasm {
         function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function codehashKeepalive(bytes32 codehash) external payable;
         function stylusVersion() external view returns (uint16 version);
         function codehashVersion(bytes32 codehash) external view returns (uint16 version);
         function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
@@ -42,6 +43,7 @@ alloy::sol! {
         function activationGas() external view returns (uint64 gas);
 
         event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
+        event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
 
         error ProgramNotWasm();
         error ProgramNotActivated();
@@ -55,8 +57,9 @@ alloy::sol! {
 
 /// Nitro's PageRamp constant.
 const PAGE_RAMP: u64 = 620_674_314;
-/// Nitro's KeepaliveDays.
+/// Nitro's KeepaliveDays: a program may be kept alive once it is this old.
 const KEEPALIVE_DAYS: u64 = 31;
+const SECONDS_PER_DAY: u64 = 86_400;
 /// Nitro's BlockCacheSize.
 const BLOCK_CACHE_SIZE: u64 = 32;
 /// Units of `min_init_gas` / `min_cached_init_gas` (Nitro: 128 and 32 gas).
@@ -101,6 +104,7 @@ pub(crate) fn run<DB: Database>(
     let u = |v: u64| U256::from(v);
     Ok(match decoded {
         C::activateProgram(c) => return activate(evm, call, c.program),
+        C::codehashKeepalive(c) => return keepalive(evm, call, c.codehash),
         C::stylusVersion(_) => words([U256::from(p.version)]),
         C::inkPrice(_) => words([U256::from(p.ink_price)]),
         C::maxStackDepth(_) => words([U256::from(p.max_stack_depth)]),
@@ -113,7 +117,7 @@ pub(crate) fn run<DB: Database>(
             U256::from(p.min_cached_init_gas) * u(MIN_CACHED_GAS_UNIT),
         ]),
         C::initCostScalar(_) => words([U256::from(p.init_cost_scalar) * u(COST_SCALAR_PERCENT)]),
-        C::expiryDays(_) => words([u(EXPIRY_SECONDS / 86_400)]),
+        C::expiryDays(_) => words([u(EXPIRY_SECONDS / SECONDS_PER_DAY)]),
         C::keepaliveDays(_) => words([u(KEEPALIVE_DAYS)]),
         C::blockCacheSize(_) => words([u(BLOCK_CACHE_SIZE)]),
         C::activationGas(_) => words([U256::ZERO]),
@@ -161,7 +165,7 @@ fn init_gas(p: &StylusParams, record: &ActivationRecord) -> (u64, u64) {
 }
 
 /// EXTCODEHASH of `program` (zero for empty accounts).
-fn codehash_of<DB: Database>(
+pub(crate) fn codehash_of<DB: Database>(
     evm: &mut ChainEvm<'_, DB>,
     program: Address,
 ) -> Result<B256, DbError<DB>> {
@@ -209,7 +213,11 @@ fn activate<DB: Database>(
         return Ok(Exit::error(ProgramNotWasm {}));
     }
     let codehash = keccak256(&code);
-    if let ProgramStatus::Active(_) = stylus::status_of(evm, codehash)? {
+    let previous = stylus::load_record(evm, codehash)?;
+    let now = stylus::now(evm);
+    if let ProgramStatus::Active(_) =
+        stylus::program_status(previous, evm.extras.params.version, now)
+    {
         return Ok(Exit::error(ProgramUpToDate {}));
     }
     if !call.charge(ACTIVATION_FIXED_GAS) {
@@ -228,24 +236,15 @@ fn activate<DB: Database>(
     if !call.charge(activated.compile_gas.saturating_sub(ACTIVATION_FIXED_GAS)) {
         return Ok(Exit::OutOfGas);
     }
-    let fee = U256::from(DATA_FEE_WEI_PER_BYTE) * U256::from(activated.asm_estimate);
-    let value = call.frame.value;
-    if value < fee {
-        return Ok(Exit::error(ProgramInsufficientValue {
-            have: value,
-            want: fee,
-        }));
+    let fee = data_fee(activated.asm_estimate);
+    if let Some(short) = insufficient_value(call, fee) {
+        return Ok(short);
     }
-    let record = ActivationRecord::of(&activated, stylus::now(evm));
+    let was_cached = previous.is_some_and(|r| r.cached);
+    let record = ActivationRecord::of(&activated, now, was_cached);
     stylus::store_record(evm, codehash, record)?;
-    let journal = evm.inner.ctx.journal_mut();
-    if value > fee {
-        let refused = journal
-            .transfer(ARB_WASM, call.frame.caller, value - fee)
-            .map_err(ContextError::Db)?;
-        if refused.is_some() {
-            return Ok(Exit::Revert(Bytes::new()));
-        }
+    if !refund_excess(evm, call, fee)? {
+        return Ok(Exit::Revert(Bytes::new()));
     }
     let event = ProgramActivated {
         codehash,
@@ -254,13 +253,95 @@ fn activate<DB: Database>(
         dataFee: fee,
         version: activated.version,
     };
-    journal.log(Log {
+    evm.inner.ctx.journal_mut().log(Log {
         address: ARB_WASM,
         data: event.encode_log_data(),
     });
     let version = activated.version;
     evm.extras.programs.insert(codehash, activated);
     Ok(words([U256::from(version), fee]))
+}
+
+/// `codehashKeepalive(bytes32)`: restarts the expiry clock of an active program that is at
+/// least `keepaliveDays` old, for the data fee of its size (excess refunded), and emits
+/// `ProgramLifetimeExtended`.
+fn keepalive<DB: Database>(
+    evm: &mut ChainEvm<'_, DB>,
+    call: &mut NativeCall,
+    codehash: B256,
+) -> Result<Exit, DbError<DB>> {
+    use IArbWasm::*;
+    if call.frame.is_static {
+        return Ok(Exit::Revert(Bytes::new()));
+    }
+    if !call.charge(STORAGE_READ_GAS + STORAGE_WRITE_GAS) {
+        return Ok(Exit::OutOfGas);
+    }
+    let record = match stylus::status_of(evm, codehash)? {
+        ProgramStatus::Active(record) => record,
+        status => return Ok(status_error(status).unwrap_or(Exit::Revert(Bytes::new()))),
+    };
+    let now = stylus::now(evm);
+    let age = now.saturating_sub(record.activated_at);
+    if age < KEEPALIVE_DAYS * SECONDS_PER_DAY {
+        return Ok(Exit::error(ProgramKeepaliveTooSoon { ageInSeconds: age }));
+    }
+    let fee = data_fee(record.asm_estimate);
+    if let Some(short) = insufficient_value(call, fee) {
+        return Ok(short);
+    }
+    let renewed = ActivationRecord {
+        activated_at: now,
+        ..record
+    };
+    stylus::store_record(evm, codehash, renewed)?;
+    if !refund_excess(evm, call, fee)? {
+        return Ok(Exit::Revert(Bytes::new()));
+    }
+    let event = ProgramLifetimeExtended {
+        codehash,
+        dataFee: fee,
+    };
+    evm.inner.ctx.journal_mut().log(Log {
+        address: ARB_WASM,
+        data: event.encode_log_data(),
+    });
+    Ok(Exit::Return(Bytes::new()))
+}
+
+/// The data fee for a program of `asm_estimate` bytes (minimum price: no demand).
+fn data_fee(asm_estimate: u32) -> U256 {
+    U256::from(DATA_FEE_WEI_PER_BYTE) * U256::from(asm_estimate)
+}
+
+/// `ProgramInsufficientValue` when `msg.value` does not cover `fee`.
+fn insufficient_value(call: &NativeCall, fee: U256) -> Option<Exit> {
+    let value = call.frame.value;
+    (value < fee).then(|| {
+        Exit::error(IArbWasm::ProgramInsufficientValue {
+            have: value,
+            want: fee,
+        })
+    })
+}
+
+/// Returns `msg.value - fee` to the caller (the fee stays in ArbWasm); `false` if refused.
+fn refund_excess<DB: Database>(
+    evm: &mut ChainEvm<'_, DB>,
+    call: &NativeCall,
+    fee: U256,
+) -> Result<bool, DbError<DB>> {
+    let excess = call.frame.value.saturating_sub(fee);
+    if excess.is_zero() {
+        return Ok(true);
+    }
+    let refused = evm
+        .inner
+        .ctx
+        .journal_mut()
+        .transfer(ARB_WASM, call.frame.caller, excess)
+        .map_err(ContextError::Db)?;
+    Ok(refused.is_none())
 }
 
 /// Revert data for a failed activation: `Error(string)` naming the reason.
@@ -283,6 +364,9 @@ mod tests {
         assert_eq!(programVersionCall::SELECTOR, [0xcc, 0x8f, 0x4e, 0x88]);
         assert_eq!(inkPriceCall::SELECTOR, [0xd1, 0xc1, 0x7a, 0xbc]);
         assert_eq!(activationGasCall::SELECTOR, [0x22, 0x78, 0xc2, 0x78]);
+        assert_eq!(codehashKeepaliveCall::SELECTOR, [0xc6, 0x89, 0xba, 0xd5]);
+        assert_eq!(programInitGasCall::SELECTOR, [0x62, 0xb6, 0x88, 0xaa]);
+        assert_eq!(ProgramKeepaliveTooSoon::SELECTOR, [0x16, 0xbd, 0x0c, 0xf8]);
         assert_eq!(ProgramNotWasm::SELECTOR, [0x27, 0xf3, 0x82, 0x12]);
         assert_eq!(ProgramNotActivated::SELECTOR, [0x6f, 0x80, 0x9c, 0x4e]);
         assert_eq!(ProgramNeedsUpgrade::SELECTOR, [0x63, 0x7d, 0x96, 0x8f]);
@@ -292,6 +376,10 @@ mod tests {
         assert_eq!(
             ProgramActivated::SIGNATURE_HASH.to_string(),
             "0xc0e812780707128d9a180db8ee4d1c1f1300b6dd0626d577b5d9ac759b76253c"
+        );
+        assert_eq!(
+            ProgramLifetimeExtended::SIGNATURE_HASH.to_string(),
+            "0x03802ba32e3bd489d2ab04abb93d10687e0b6883bcb091206ca75172d248f2ec"
         );
     }
 }

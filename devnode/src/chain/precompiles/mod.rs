@@ -1,24 +1,29 @@
 //! Native contracts: the Arbitrum precompiles the Stylus tooling uses (ArbSys, ArbWasm,
-//! ArbOwnerPublic, ArbGasInfo) and the genesis helper contracts (the CREATE2 factory and
+//! ArbWasmCache, ArbOwnerPublic, ArbGasInfo) and the genesis helper contracts (the CREATE2 factory and
 //! StylusDeployer), implemented in Rust over the journaled state.
 
 mod arbos;
 mod arbwasm;
+mod arbwasmcache;
 mod deployers;
 
 use alloy::sol_types::SolError;
-use alloy_primitives::{address, Address, Bytes, B256, U256};
+use alloy_primitives::{address, map::AddressSet, Address, Bytes, B256, U256};
 use revm::{
+    context::{Cfg, ContextTr},
     context_interface::Database,
+    handler::{EthPrecompiles, PrecompileProvider},
     interpreter::{
         CallInputs, CallScheme, Gas, InstructionResult, InterpreterResult, SharedMemory,
     },
+    primitives::hardfork::SpecId,
 };
 
 use super::exec::{ChainEvm, DbError, FrameCtx};
 use super::rt::{CallKind, CreateResult, SubcallResult};
 
 pub use arbwasm::IArbWasm;
+pub use arbwasmcache::IArbWasmCache;
 pub use deployers::IStylusDeployer;
 
 /// Every native contract of the chain.
@@ -26,6 +31,7 @@ pub use deployers::IStylusDeployer;
 pub enum NativeContract {
     ArbSys,
     ArbWasm,
+    ArbWasmCache,
     ArbOwnerPublic,
     ArbGasInfo,
     Create2Factory,
@@ -34,6 +40,8 @@ pub enum NativeContract {
 
 /// ArbSys precompile.
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
+/// ArbWasmCache precompile.
+pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
 /// ArbOwnerPublic precompile.
 pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
 /// ArbGasInfo precompile.
@@ -43,6 +51,9 @@ pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c
 /// StylusDeployer, as `cargo stylus deploy` expects it.
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 pub use super::stylus::ARB_WASM;
+/// The chain owner (Nitro's `--dev` chain makes the dev account its owner): it may cache and
+/// evict programs through ArbWasmCache.
+pub const CHAIN_OWNER: Address = crate::DEV_ADDRESS;
 
 /// Code installed at native addresses so `extcodesize > 0` and the accounts are never "empty"
 /// (0xFE: INVALID, never executed because calls are intercepted first).
@@ -50,9 +61,10 @@ pub const NATIVE_CODE_MARKER: [u8; 1] = [0xFE];
 
 impl NativeContract {
     /// All native contracts with their addresses.
-    pub const ALL: [(NativeContract, Address); 6] = [
+    pub const ALL: [(NativeContract, Address); 7] = [
         (NativeContract::ArbSys, ARB_SYS),
         (NativeContract::ArbWasm, ARB_WASM),
+        (NativeContract::ArbWasmCache, ARB_WASM_CACHE),
         (NativeContract::ArbOwnerPublic, ARB_OWNER_PUBLIC),
         (NativeContract::ArbGasInfo, ARB_GAS_INFO),
         (NativeContract::Create2Factory, CREATE2_FACTORY),
@@ -65,6 +77,66 @@ impl NativeContract {
             .iter()
             .find(|(_, a)| *a == address)
             .map(|(n, _)| *n)
+    }
+}
+
+/// The ArbOS precompiles, warm from the start of every transaction like Nitro's active
+/// precompiles (the genesis helper contracts are ordinary, cold accounts).
+pub const ARBOS_PRECOMPILES: [Address; 5] = [
+    ARB_SYS,
+    ARB_WASM,
+    ARB_WASM_CACHE,
+    ARB_OWNER_PUBLIC,
+    ARB_GAS_INFO,
+];
+
+/// revm's precompile provider: Ethereum's precompiles run by revm, with the ArbOS precompile
+/// addresses added to the EIP-2929 warm set (their calls are intercepted before revm runs
+/// precompiles, see `exec`).
+pub struct ChainPrecompiles {
+    eth: EthPrecompiles,
+    warm: AddressSet,
+}
+
+impl ChainPrecompiles {
+    pub fn new(spec: SpecId) -> Self {
+        let eth = EthPrecompiles::new(spec);
+        let warm = Self::warm_set(&eth);
+        ChainPrecompiles { eth, warm }
+    }
+
+    fn warm_set(eth: &EthPrecompiles) -> AddressSet {
+        let mut warm = eth.warm_addresses().clone();
+        warm.extend(ARBOS_PRECOMPILES);
+        warm
+    }
+}
+
+impl<CTX: ContextTr> PrecompileProvider<CTX> for ChainPrecompiles {
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, spec: <CTX::Cfg as Cfg>::Spec) -> bool {
+        let changed = <EthPrecompiles as PrecompileProvider<CTX>>::set_spec(&mut self.eth, spec);
+        if changed {
+            self.warm = Self::warm_set(&self.eth);
+        }
+        changed
+    }
+
+    fn run(
+        &mut self,
+        context: &mut CTX,
+        inputs: &CallInputs,
+    ) -> Result<Option<InterpreterResult>, String> {
+        self.eth.run(context, inputs)
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        &self.warm
+    }
+
+    fn contains(&self, address: &Address) -> bool {
+        self.eth.contains(address)
     }
 }
 
@@ -97,6 +169,8 @@ const CALL_BASE_GAS: u64 = 100;
 const INPUT_WORD_GAS: u64 = 3;
 /// Cost of reading a record from storage.
 pub(crate) const STORAGE_READ_GAS: u64 = 800;
+/// Cost of writing a record (an ArbOS storage write of a non-zero word).
+pub(crate) const STORAGE_WRITE_GAS: u64 = 20_000;
 
 impl NativeCall {
     /// Charges `cost`; `false` when out of gas.
@@ -184,6 +258,7 @@ pub(crate) fn run<DB: Database>(
     } else {
         match native {
             NativeContract::ArbWasm => arbwasm::run(evm, &mut call)?,
+            NativeContract::ArbWasmCache => arbwasmcache::run(evm, &mut call)?,
             NativeContract::ArbSys => arbos::arb_sys(evm, &call),
             NativeContract::ArbOwnerPublic => arbos::arb_owner_public(&call),
             NativeContract::ArbGasInfo => arbos::arb_gas_info(evm, &call),
