@@ -209,7 +209,7 @@ impl ZAMM {
         };
         let selector = u32::from_be_bytes(*head);
         let kinds = arg_kinds(selector).ok_or_else(malformed)?;
-        if !PAYABLE.contains(&selector) && !self.vm().msg_value().is_zero() {
+        if !PAYABLE.contains(&selector) && !self.value().is_zero() {
             return Err(malformed());
         }
         let a = Args(rest);

@@ -77,7 +77,7 @@ impl Erc6909 for ZAMM {
     }
 
     fn transfer(&mut self, to: Address, id: U256, amount: U256) -> Result<bool, ZammError> {
-        let caller = self.vm().msg_sender();
+        let caller = self.sender();
         self.move_balance(caller, to, id, amount)?;
         Ok(true)
     }
@@ -89,7 +89,7 @@ impl Erc6909 for ZAMM {
         id: U256,
         amount: U256,
     ) -> Result<bool, ZammError> {
-        let caller = self.vm().msg_sender();
+        let caller = self.sender();
         if !self.is_operator(from, caller) {
             let slot = self.seed_slot(Some(id), Some(caller), from);
             let allowed = self.sload(slot);
@@ -105,7 +105,7 @@ impl Erc6909 for ZAMM {
     }
 
     fn approve(&mut self, spender: Address, id: U256, amount: U256) -> bool {
-        let owner = self.vm().msg_sender();
+        let owner = self.sender();
         self.sstore(self.seed_slot(Some(id), Some(spender), owner), amount);
         let topics = [APPROVAL_TOPIC, addr_word(owner), addr_word(spender), id];
         self.emit(&topics, &[amount]);
@@ -113,7 +113,7 @@ impl Erc6909 for ZAMM {
     }
 
     fn set_operator(&mut self, operator: Address, approved: bool) -> bool {
-        let owner = self.vm().msg_sender();
+        let owner = self.sender();
         let flag = U256::from(approved as u8);
         self.sstore(self.seed_slot(None, Some(operator), owner), flag);
         self.emit(
@@ -158,7 +158,7 @@ impl ZAMM {
 
     /// Emits `Transfer(caller = msg.sender, from, to, id, amount)`.
     fn emit_transfer(&self, from: Address, to: Address, id: U256, amount: U256) {
-        let caller = addr_word(self.vm().msg_sender());
+        let caller = addr_word(self.sender());
         let topics = [TRANSFER_TOPIC, addr_word(from), addr_word(to), id];
         self.emit(&topics, &[caller, amount]);
     }

@@ -8,7 +8,6 @@
 use stylus_sdk::{
     alloy_primitives::{Address, U256},
     function_selector,
-    prelude::*,
 };
 
 use crate::{
@@ -83,7 +82,7 @@ impl ZAMM {
         if !hook.before {
             return Ok(hook.fee);
         }
-        let sender = addr_word(self.vm().msg_sender());
+        let sender = addr_word(self.sender());
         let call = calldata(
             function_selector!(
                 "beforeAction",
@@ -118,7 +117,7 @@ impl ZAMM {
             return Ok(());
         }
         self.require_code(hook.addr)?;
-        let sender = addr_word(self.vm().msg_sender());
+        let sender = addr_word(self.sender());
         let call = calldata(
             function_selector!(
                 "afterAction",
@@ -148,7 +147,7 @@ impl ZAMM {
         data: &[u8],
     ) -> Result<(), ZammError> {
         self.require_code(to)?;
-        let sender = addr_word(self.vm().msg_sender());
+        let sender = addr_word(self.sender());
         let call = calldata(
             function_selector!(
                 "zammCall",

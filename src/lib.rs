@@ -83,13 +83,24 @@ macro_rules! zamm_errors {
             Bubble,
         }
 
+        /// The custom errors' positions in [`SELECTORS`] (a table is smaller than a match
+        /// producing each selector).
+        #[repr(u8)]
+        enum ErrorIndex {
+            $($name,)*
+        }
+
+        /// The custom errors' 4-byte selectors, in declaration order.
+        const SELECTORS: &[[u8; 4]] = &[$(function_selector!(stringify!($name)),)*];
+
         impl ZammError {
-            /// The 4-byte selector of a custom error (`None` for `Panic` / `Revert`).
+            /// The 4-byte selector of a custom error (`None` for `Panic` / `Revert` / `Bubble`).
             fn selector(&self) -> Option<[u8; 4]> {
-                match self {
-                    $(Self::$name => Some(function_selector!(stringify!($name))),)*
-                    Self::Panic(_) | Self::Revert | Self::Bubble => None,
-                }
+                let index = match self {
+                    $(Self::$name => ErrorIndex::$name,)*
+                    Self::Panic(_) | Self::Revert | Self::Bubble => return None,
+                };
+                SELECTORS.get(index as usize).copied()
             }
         }
 
@@ -208,7 +219,7 @@ impl ZAMM {
     #[receive]
     #[payable]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-        let value = self.vm().msg_value();
+        let value = self.value();
         self.add_credit(Address::ZERO, U256::ZERO, value);
         Ok(())
     }
@@ -246,7 +257,7 @@ impl ZAMM {
     #[payable]
     pub fn deposit(&mut self, token: Address, id: U256, amount: U256) -> Result<(), ZammError> {
         let expected = if token.is_zero() { amount } else { U256::ZERO };
-        if self.vm().msg_value() != expected {
+        if self.value() != expected {
             return Err(ZammError::InvalidMsgVal);
         }
         if !token.is_zero() {
@@ -276,7 +287,7 @@ impl ZAMM {
 impl ZAMM {
     /// Reverts `Unauthorized` unless the caller is `feeToSetter` (slot 0), as in the reference.
     fn only_fee_to_setter(&self) -> Result<(), ZammError> {
-        if self.sload(FEE_TO_SETTER_SLOT) != addr_word(self.vm().msg_sender()) {
+        if self.sload(FEE_TO_SETTER_SLOT) != addr_word(self.sender()) {
             return Err(ZammError::Unauthorized);
         }
         Ok(())

@@ -109,11 +109,11 @@ impl ZAMM {
         amount: U256,
         unlock_time: U256,
     ) -> Result<U256, ZammError> {
-        if unlock_time <= U256::from(self.vm().block_timestamp()) {
+        if unlock_time <= U256::from(self.now()) {
             return Err(ZammError::Expired);
         }
         let value = if token.is_zero() { amount } else { U256::ZERO };
-        if self.vm().msg_value() != value {
+        if self.value() != value {
             return Err(ZammError::InvalidMsgVal);
         }
         if !token.is_zero() {
@@ -125,7 +125,7 @@ impl ZAMM {
             return Err(ZammError::Pending);
         }
         self.sstore(slot, unlock_time);
-        let sender = self.vm().msg_sender();
+        let sender = self.sender();
         self.emit(&[LOCK_TOPIC, addr_word(sender), addr_word(to), hash], &[]);
         Ok(hash)
     }
@@ -142,7 +142,7 @@ impl ZAMM {
         if self.sload(slot).is_zero() {
             return Err(ZammError::Unauthorized);
         }
-        if U256::from(self.vm().block_timestamp()) < unlock_time {
+        if U256::from(self.now()) < unlock_time {
             return Err(ZammError::Pending);
         }
         self.sstore(slot, U256::ZERO);

@@ -350,14 +350,14 @@ impl ZAMM {
     }
 
     fn make(&mut self, t: &Terms) -> Result<U256, ZammError> {
-        if t.deadline <= self.vm().block_timestamp() {
+        if t.deadline <= self.now() {
             return Err(ZammError::Expired);
         }
         let escrow = if t.token_in.is_zero() { t.amt_in } else { 0 };
-        if self.vm().msg_value() != U256::from(escrow) {
+        if self.value() != U256::from(escrow) {
             return Err(ZammError::InvalidMsgVal);
         }
-        let maker = self.vm().msg_sender();
+        let maker = self.sender();
         let hash = self.order_hash(maker, t);
         let slot = self.order_slot(hash);
         if self.load_order(slot).deadline != 0 {
@@ -375,7 +375,7 @@ impl ZAMM {
     }
 
     fn fill(&mut self, maker: Address, t: &Terms, fill_part: u128) -> Result<(), ZammError> {
-        if !t.token_out.is_zero() && !self.vm().msg_value().is_zero() {
+        if !t.token_out.is_zero() && !self.value().is_zero() {
             return Err(ZammError::InvalidMsgVal);
         }
         if !t.partial_fill && fill_part != 0 && fill_part != t.amt_out {
@@ -387,7 +387,7 @@ impl ZAMM {
         if order.deadline == 0 {
             return Err(ZammError::Unauthorized);
         }
-        if self.vm().block_timestamp() > order.deadline {
+        if self.now() > order.deadline {
             return Err(ZammError::Expired);
         }
         let out = slice_out(t, order.out_done, fill_part)?;
@@ -407,7 +407,7 @@ impl ZAMM {
         order.in_done = add_u96(order.in_done, inp)?;
         self.sstore(slot, order.pack());
 
-        let taker = self.vm().msg_sender();
+        let taker = self.sender();
         self.pay_out(t.token_out, t.id_out, U256::from(out), taker, maker)?;
         self.order_transfer(t.token_in, t.id_in, maker, taker, U256::from(inp))?;
         if order.out_done == t.amt_out {
@@ -428,7 +428,7 @@ impl ZAMM {
         taker: Address,
         maker: Address,
     ) -> Result<(), ZammError> {
-        let value = self.vm().msg_value();
+        let value = self.value();
         if self.use_transient_balance(token, id, amount) {
             if !value.is_zero() {
                 return Err(ZammError::InvalidMsgVal);
@@ -452,7 +452,7 @@ impl ZAMM {
         to: Address,
         amount: U256,
     ) -> Result<(), ZammError> {
-        if token == self.vm().contract_address() {
+        if token == self.this() {
             self._burn(from, id, amount)?;
             self._mint(to, id, amount)
         } else if token.is_zero() {
@@ -465,7 +465,7 @@ impl ZAMM {
     }
 
     fn cancel(&mut self, t: &Terms) -> Result<(), ZammError> {
-        let maker = self.vm().msg_sender();
+        let maker = self.sender();
         let hash = self.order_hash(maker, t);
         let slot = self.order_slot(hash);
         let order = self.load_order(slot);

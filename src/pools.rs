@@ -212,7 +212,7 @@ impl Pools for ZAMM {
                 liquidity,
                 &[],
             )?;
-            let sender = addr_word(z.vm().msg_sender());
+            let sender = addr_word(z.sender());
             z.emit(&[MINT_TOPIC, c.pool_id, sender], &[amount0, amount1]);
             Ok((amount0, amount1, liquidity))
         })
@@ -236,7 +236,7 @@ impl Pools for ZAMM {
             if amount0 < amount0_min || amount1 < amount1_min {
                 return Err(ZammError::InsufficientOutputAmount);
             }
-            let sender = z.vm().msg_sender();
+            let sender = z.sender();
             z._burn(sender, c.pool_id, liquidity)?;
             z.sstore(c.slot(SUPPLY), sub(supply, liquidity)?);
             z.push(pool_key.token0, to, pool_key.id0, amount0)?;
@@ -488,7 +488,7 @@ impl ZAMM {
             let d0 = amount0_in.wrapping_sub(amount0_out);
             let d1 = amount1_in.wrapping_sub(amount1_out);
             z.after_action(&c.hook, SIG_SWAP, c.pool_id, d0, d1, U256::ZERO, data)?;
-            let sender = addr_word(z.vm().msg_sender());
+            let sender = addr_word(z.sender());
             let topics = [SWAP_TOPIC, c.pool_id, sender, addr_word(to)];
             z.emit(&topics, &[amount0_in, amount1_in, amount0_out, amount1_out]);
             Ok(())
@@ -508,36 +508,28 @@ impl ZAMM {
 
     /// `Expired()` once `block.timestamp > deadline`.
     fn check_deadline(&self, deadline: U256) -> Result<(), ZammError> {
-        if deadline < U256::from(self.vm().block_timestamp()) {
+        if deadline < U256::from(self.now()) {
             return Err(ZammError::Expired);
         }
         Ok(())
     }
 
-    /// Hashes the key, loads the reserves, then runs the before-hook, which sets the fee.
-    /// (The reference runs the hook first; only locked functions change reserves, and a hook
-    /// cannot enter them, so the values read are the same.)
+    /// Hashes the key, runs the before-hook (which sets the fee) and loads the reserves.
     fn open(&mut self, key: &PoolKey, sig: [u8; 4], data: &[u8]) -> Result<Ctx, ZammError> {
-        let mut c = self.load_pool(key);
-        c.fee = self.before_action(&c.hook, sig, c.pool_id, data)?;
-        Ok(c)
-    }
-
-    /// The pool of `key` with its reserves; `fee` is the decoded base fee.
-    fn load_pool(&self, key: &PoolKey) -> Ctx {
         let pool_id = self.pool_id(key);
         let hook = Hook::decode(key.feeOrHook);
+        let fee = self.before_action(&hook, sig, pool_id, data)?;
         let base = self.mapping_slot(pool_id, POOLS_SLOT);
         let (r0, r1, ts_last) = unpack(self.sload(base));
-        Ctx {
+        Ok(Ctx {
             pool_id,
             base,
-            fee: hook.fee,
             hook,
+            fee,
             r0,
             r1,
             ts_last,
-        }
+        })
     }
 
     /// Token0-side payment: credit (then no ETH may be sent), else ETH (exactly `amount`, or with
@@ -548,7 +540,7 @@ impl ZAMM {
         amount: U256,
         refund_excess: bool,
     ) -> Result<(), ZammError> {
-        let value = self.vm().msg_value();
+        let value = self.value();
         if self.use_transient_balance(key.token0, key.id0, amount) {
             if !value.is_zero() {
                 return Err(ZammError::InvalidMsgVal);
@@ -559,7 +551,7 @@ impl ZAMM {
                 if !refund_excess {
                     return Err(ZammError::InvalidMsgVal);
                 }
-                let sender = self.vm().msg_sender();
+                let sender = self.sender();
                 self.send_eth(sender, excess)?;
             }
         } else {
@@ -582,7 +574,7 @@ impl ZAMM {
         if self.use_transient_balance(key.token1, key.id1, amount) {
             return Ok(());
         }
-        if check_value && !self.vm().msg_value().is_zero() {
+        if check_value && !self.value().is_zero() {
             return Err(ZammError::InvalidMsgVal);
         }
         self.pull(key.token1, key.id1, amount)
@@ -672,7 +664,7 @@ impl ZAMM {
         if b0 > MAX_U112 || b1 > MAX_U112 {
             return Err(ZammError::Overflow);
         }
-        let ts = self.vm().block_timestamp() as u32;
+        let ts = self.now() as u32;
         let elapsed = U256::from(ts.wrapping_sub(c.ts_last));
         if !elapsed.is_zero() && !c.r0.is_zero() && !c.r1.is_zero() {
             // uint224 price times a uint32 interval cannot overflow; the sums wrap (unchecked).
@@ -727,7 +719,7 @@ impl ZAMM {
         self.update(c, b0, b1)?;
         // `amount_in` fits in uint112 after `update`, so the int256 deltas are exact.
         self.after_action(&c.hook, sig, c.pool_id, d0, d1, U256::ZERO, &[])?;
-        let sender = addr_word(self.vm().msg_sender());
+        let sender = addr_word(self.sender());
         self.emit(&[SWAP_TOPIC, c.pool_id, sender, addr_word(to)], &amounts);
         Ok(())
     }

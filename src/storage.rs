@@ -60,6 +60,10 @@ mod hostio {
         pub fn storage_cache_bytes32(key: *const u8, value: *const u8);
         pub fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8);
         pub fn emit_log(data: *const u8, len: usize, topics: usize);
+        pub fn msg_sender(sender: *mut u8);
+        pub fn contract_address(address: *mut u8);
+        pub fn msg_value(value: *mut u8);
+        pub fn block_timestamp() -> u64;
     }
 }
 
@@ -95,6 +99,36 @@ impl ZAMM {
         // SAFETY: `buf` is a live slice holding at least `topics` words.
         unsafe { hostio::emit_log(buf.as_ptr(), buf.len(), topics) };
     }
+
+    /// `msg.sender`.
+    pub(crate) fn sender(&self) -> Address {
+        let mut out = Address::ZERO;
+        // SAFETY: `out` is a live 20-byte buffer.
+        unsafe { hostio::msg_sender(out.as_mut_ptr()) };
+        out
+    }
+
+    /// `address(this)`.
+    pub(crate) fn this(&self) -> Address {
+        let mut out = Address::ZERO;
+        // SAFETY: `out` is a live 20-byte buffer.
+        unsafe { hostio::contract_address(out.as_mut_ptr()) };
+        out
+    }
+
+    /// `msg.value`.
+    pub(crate) fn value(&self) -> U256 {
+        let mut out = B256::ZERO;
+        // SAFETY: `out` is a live 32-byte word.
+        unsafe { hostio::msg_value(out.as_mut_ptr()) };
+        out.into()
+    }
+
+    /// `block.timestamp`.
+    pub(crate) fn now(&self) -> u64 {
+        // SAFETY: no arguments.
+        unsafe { hostio::block_timestamp() }
+    }
 }
 
 /// Native unit tests: the same operations through the SDK's `TestVM`.
@@ -115,6 +149,22 @@ impl ZAMM {
 
     fn emit_log(&self, buf: &[u8], topics: usize) {
         self.vm().emit_log(buf, topics);
+    }
+
+    pub(crate) fn sender(&self) -> Address {
+        self.vm().msg_sender()
+    }
+
+    pub(crate) fn this(&self) -> Address {
+        self.vm().contract_address()
+    }
+
+    pub(crate) fn value(&self) -> U256 {
+        self.vm().msg_value()
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.vm().block_timestamp()
     }
 }
 

@@ -149,8 +149,8 @@ impl ZAMM {
     /// `_safeTransferFrom`: takes `amount` of (token, id) from the caller into zAMM. zAMM's own
     /// tokens are burned (zAMM never holds them); id 0 means ERC-20, else ERC-6909.
     pub(crate) fn pull(&mut self, token: Address, id: U256, amount: U256) -> Result<(), ZammError> {
-        let this = self.vm().contract_address();
-        let from = self.vm().msg_sender();
+        let this = self.this();
+        let from = self.sender();
         if token == this {
             self._burn(from, id, amount)
         } else if id.is_zero() {
@@ -169,7 +169,7 @@ impl ZAMM {
         id: U256,
         amount: U256,
     ) -> Result<(), ZammError> {
-        let this = self.vm().contract_address();
+        let this = self.this();
         if to == this {
             self.add_credit(token, id, amount);
             Ok(())

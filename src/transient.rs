@@ -4,10 +4,7 @@
 //! Native unit tests (TestVM has no transient storage) use a thread-local map instead; call
 //! [`clear`] between simulated transactions.
 
-use stylus_sdk::{
-    alloy_primitives::{Address, U256},
-    prelude::*,
-};
+use stylus_sdk::alloy_primitives::{Address, U256};
 
 use crate::{storage::addr_word, ZammError, ZAMM};
 
@@ -72,7 +69,7 @@ impl ZAMM {
         if !tload(LOCK_SLOT).is_zero() {
             return Err(ZammError::Reentrancy);
         }
-        tstore(LOCK_SLOT, addr_word(self.vm().contract_address()));
+        tstore(LOCK_SLOT, addr_word(self.this()));
         Ok(())
     }
 
@@ -100,7 +97,7 @@ impl ZAMM {
 
     /// The current caller's credit slot for (token, id).
     fn my_credit_slot(&self, token: Address, id: U256) -> U256 {
-        self.credit_slot(self.vm().msg_sender(), token, id)
+        self.credit_slot(self.sender(), token, id)
     }
 
     /// Adds `amount` to the caller's credit (unchecked, wrapping, as in the reference).
