@@ -1,5 +1,5 @@
-//! Gas snapshot: runs the fixed scenario (tests/common/gas.rs) on a fresh in-process devnode and
-//! writes `.gas-snapshot`. Run with `cargo bench --bench gas`.
+//! Gas snapshot: runs the fixed scenario (tests/common/gas.rs) on fresh in-process devnodes, with
+//! the zAMM program uncached and cached, and writes `.gas-snapshot`. Run with `cargo bench --bench gas`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -12,8 +12,7 @@ async fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let env = common::Env::new().await;
-    let text = render(&scenario(&env).await);
+    let text = render(&scenario().await);
     let path = common::deploy::repo_root().join(SNAPSHOT_FILE);
     std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     print!("{text}");

@@ -123,9 +123,15 @@ async fn run() -> Result<(), String> {
     })
     .await?;
     println!(
-        "==> method: {}, activation value sent: {} wei",
+        "==> path used: {}; activation value sent: {} wei",
         d.method, d.activation_value
     );
+    if d.method == deploy::VIA_CREATE {
+        println!(
+            "==> no StylusDeployer on this chain: feeToSetter = {from} was set by the CREATE \
+             transaction itself and stylus_constructor() is locked"
+        );
+    }
     println!("address {}", d.address);
     println!("gas used {}", d.gas_used);
     Ok(())

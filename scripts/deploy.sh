@@ -6,6 +6,8 @@
 #   scripts/deploy.sh --use-cargo-stylus   # delegate to `cargo stylus deploy` if installed
 #
 # --salt (or SALT) deploys through the StylusDeployer (CREATE2) for a deterministic address.
+# Without it the StylusDeployer is used when present, else CREATE + activateProgram; the output
+# says which ("==> path used: ...").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +18,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --salt) SALT="${2:?--salt needs a value}"; shift 2 ;;
         --use-cargo-stylus) USE_CARGO_STYLUS=1; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "error: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -67,9 +69,16 @@ if [ "$USE_CARGO_STYLUS" = 1 ]; then
     fi
     salt_args=()
     [ -n "$SALT" ] && salt_args=(--deployer-salt "$SALT")
+    echo "==> path: cargo stylus deploy (StylusDeployer: create + activate + constructor in one tx)"
     exec cargo stylus deploy --no-verify --endpoint "$url" "${key_args[@]}" "${salt_args[@]}"
 fi
 
+if [ -n "$SALT" ]; then
+    echo "==> path: StylusDeployer (CREATE2, salt $SALT): create + activate + constructor in one tx"
+else
+    echo "==> path: StylusDeployer if the chain has one (create + activate + constructor in one tx)," \
+        "else CREATE with feeToSetter set in its init code, then activateProgram"
+fi
 args=(--wasm "$wasm")
 [ -n "${RPC_URL:-}" ] && args+=(--rpc-url "$RPC_URL")
 [ -n "$SALT" ] && args+=(--salt "$SALT")

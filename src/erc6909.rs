@@ -12,7 +12,7 @@ use stylus_sdk::{
     prelude::*,
 };
 
-use crate::{storage::addr_word, storage::COINS_SLOT, ZammError, ZAMM};
+use crate::{storage::addr_word, storage::imm, storage::COINS_SLOT, ZammError, ZAMM};
 
 sol! {
     /// A balance moved; `caller` is the `msg.sender` of the zAMM call (0 from = mint, 0 to = burn).
@@ -26,7 +26,7 @@ sol! {
 }
 
 /// solady's `_ERC6909_MASTER_SLOT_SEED`.
-const SEED: [u8; 8] = 0xedcaa89a82293940_u64.to_be_bytes();
+const SEED: u64 = 0xedca_a89a_8229_3940;
 const TRANSFER_TOPIC: U256 = U256::from_be_bytes(Transfer::SIGNATURE_HASH.0);
 const APPROVAL_TOPIC: U256 = U256::from_be_bytes(Approval::SIGNATURE_HASH.0);
 const OPERATOR_SET_TOPIC: U256 = U256::from_be_bytes(OperatorSet::SIGNATURE_HASH.0);
@@ -93,7 +93,9 @@ impl Erc6909 for ZAMM {
         if !self.is_operator(from, caller) {
             let slot = self.seed_slot(Some(id), Some(caller), from);
             let allowed = self.sload(slot);
-            if allowed != U256::MAX {
+            // `allowed != type(uint256).max` (infinite allowances are not spent), written so
+            // that no 32-byte constant lands in the data section.
+            if allowed.checked_add(U256::from(1)).is_some() {
                 let left = allowed
                     .checked_sub(amount)
                     .ok_or(ZammError::InsufficientPermission)?;
@@ -107,7 +109,12 @@ impl Erc6909 for ZAMM {
     fn approve(&mut self, spender: Address, id: U256, amount: U256) -> bool {
         let owner = self.sender();
         self.sstore(self.seed_slot(Some(id), Some(spender), owner), amount);
-        let topics = [APPROVAL_TOPIC, addr_word(owner), addr_word(spender), id];
+        let topics = [
+            imm!(APPROVAL_TOPIC),
+            addr_word(owner),
+            addr_word(spender),
+            id,
+        ];
         self.emit(&topics, &[amount]);
         true
     }
@@ -117,7 +124,11 @@ impl Erc6909 for ZAMM {
         let flag = U256::from(approved as u8);
         self.sstore(self.seed_slot(None, Some(operator), owner), flag);
         self.emit(
-            &[OPERATOR_SET_TOPIC, addr_word(owner), addr_word(operator)],
+            &[
+                imm!(OPERATOR_SET_TOPIC),
+                addr_word(owner),
+                addr_word(operator),
+            ],
             &[flag],
         );
         true
@@ -131,7 +142,7 @@ impl ZAMM {
         // Laid out back to front in one stack buffer; the preimage is a suffix of it.
         let mut buf = [0u8; 84];
         buf[52..72].copy_from_slice(owner.as_slice());
-        buf[76..].copy_from_slice(&SEED);
+        buf[76..].copy_from_slice(&SEED.to_be_bytes());
         let start = match (id, spender) {
             (Some(id), Some(spender)) => {
                 buf[..32].copy_from_slice(&id.to_be_bytes::<32>());
@@ -159,7 +170,7 @@ impl ZAMM {
     /// Emits `Transfer(caller = msg.sender, from, to, id, amount)`.
     fn emit_transfer(&self, from: Address, to: Address, id: U256, amount: U256) {
         let caller = addr_word(self.sender());
-        let topics = [TRANSFER_TOPIC, addr_word(from), addr_word(to), id];
+        let topics = [imm!(TRANSFER_TOPIC), addr_word(from), addr_word(to), id];
         self.emit(&topics, &[caller, amount]);
     }
 
@@ -226,7 +237,7 @@ impl ZAMM {
         let id = self.sload(COINS_SLOT).wrapping_add(U256::from(1));
         self.sstore(COINS_SLOT, id);
         self.set_balance(creator, id, supply);
-        self.emit_string(&[URI_TOPIC, id], uri);
+        self.emit_string(&[imm!(URI_TOPIC), id], uri);
         id
     }
 }

@@ -92,7 +92,7 @@ impl ZAMM {
                 stylus_sdk::abi::Bytes
             ),
             &[selector_word(sig), pool_id, sender],
-            Some(data),
+            data,
         );
         let len = self.call_checked(hook.addr, &call)?;
         // `returns (uint256)`: fewer than 32 bytes (e.g. no code at the hook) reverts empty.
@@ -130,7 +130,7 @@ impl ZAMM {
                 stylus_sdk::abi::Bytes
             ),
             &[selector_word(sig), pool_id, sender, d0, d1, d_liq],
-            Some(data),
+            data,
         );
         self.call_checked(hook.addr, &call)?;
         Ok(())
@@ -158,7 +158,7 @@ impl ZAMM {
                 stylus_sdk::abi::Bytes
             ),
             &[pool_id, sender, amount0_out, amount1_out],
-            Some(data),
+            data,
         );
         self.call_checked(to, &call)?;
         Ok(())

@@ -11,6 +11,7 @@ use stylus_sdk::{
 };
 
 use crate::{
+    storage::imm,
     storage::{addr_word, LOCKUPS_SLOT},
     ZammError, ZAMM,
 };
@@ -126,7 +127,10 @@ impl ZAMM {
         }
         self.sstore(slot, unlock_time);
         let sender = self.sender();
-        self.emit(&[LOCK_TOPIC, addr_word(sender), addr_word(to), hash], &[]);
+        self.emit(
+            &[imm!(LOCK_TOPIC), addr_word(sender), addr_word(to), hash],
+            &[],
+        );
         Ok(hash)
     }
 

@@ -14,6 +14,7 @@ use stylus_sdk::{
 
 use crate::{
     math::mul_div,
+    storage::imm,
     storage::{addr_word, ORDERS_SLOT},
     ZammError, PANIC_OVERFLOW, ZAMM,
 };
@@ -370,7 +371,7 @@ impl ZAMM {
             out_done: 0,
         };
         self.sstore(slot, order.pack());
-        self.emit_order_event(MAKE_TOPIC, maker, hash);
+        self.emit_order_event(imm!(MAKE_TOPIC), maker, hash);
         Ok(hash)
     }
 
@@ -413,7 +414,7 @@ impl ZAMM {
         if order.out_done == t.amt_out {
             self.sstore(slot, U256::ZERO);
         }
-        self.emit_order_event(FILL_TOPIC, taker, hash);
+        self.emit_order_event(imm!(FILL_TOPIC), taker, hash);
         Ok(())
     }
 
@@ -481,7 +482,7 @@ impl ZAMM {
         if t.token_in.is_zero() && unfilled != 0 {
             self.send_eth(maker, U256::from(unfilled))?;
         }
-        self.emit_order_event(CANCEL_TOPIC, maker, hash);
+        self.emit_order_event(imm!(CANCEL_TOPIC), maker, hash);
         Ok(())
     }
 }

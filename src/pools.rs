@@ -20,6 +20,7 @@ use crate::{
     math::{
         add, fee_liquidity, get_amount_in, get_amount_out, mul, mul_div, sqrt, sub, uq_price, BPS,
     },
+    storage::imm,
     storage::{addr_word, word_addr, FEE_TO_SLOT, POOLS_SLOT},
     ZammError, PANIC_ASSERT, ZAMM,
 };
@@ -52,8 +53,6 @@ const SYNC_TOPIC: U256 = U256::from_be_bytes(Sync::SIGNATURE_HASH.0);
 
 /// Liquidity locked forever by the first deposit (never minted to anyone).
 const MINIMUM_LIQUIDITY: U256 = U256::from_limbs([1000, 0, 0, 0]);
-/// `type(uint112).max`.
-const MAX_U112: U256 = U256::from_limbs([u64::MAX, (1 << 48) - 1, 0, 0]);
 
 /// Entry-point selectors passed to hooks as `sig`.
 const SIG_ADD_LIQUIDITY: [u8; 4] = 0xc429_57a8_u32.to_be_bytes();
@@ -213,7 +212,7 @@ impl Pools for ZAMM {
                 &[],
             )?;
             let sender = addr_word(z.sender());
-            z.emit(&[MINT_TOPIC, c.pool_id, sender], &[amount0, amount1]);
+            z.emit(&[imm!(MINT_TOPIC), c.pool_id, sender], &[amount0, amount1]);
             Ok((amount0, amount1, liquidity))
         })
     }
@@ -253,7 +252,12 @@ impl Pools for ZAMM {
                 liquidity.wrapping_neg(),
             );
             z.after_action(&c.hook, SIG_REMOVE_LIQUIDITY, c.pool_id, d0, d1, d_liq, &[])?;
-            let topics = [BURN_TOPIC, c.pool_id, addr_word(sender), addr_word(to)];
+            let topics = [
+                imm!(BURN_TOPIC),
+                c.pool_id,
+                addr_word(sender),
+                addr_word(to),
+            ];
             z.emit(&topics, &[amount0, amount1]);
             Ok((amount0, amount1))
         })
@@ -489,7 +493,7 @@ impl ZAMM {
             let d1 = amount1_in.wrapping_sub(amount1_out);
             z.after_action(&c.hook, SIG_SWAP, c.pool_id, d0, d1, U256::ZERO, data)?;
             let sender = addr_word(z.sender());
-            let topics = [SWAP_TOPIC, c.pool_id, sender, addr_word(to)];
+            let topics = [imm!(SWAP_TOPIC), c.pool_id, sender, addr_word(to)];
             z.emit(&topics, &[amount0_in, amount1_in, amount0_out, amount1_out]);
             Ok(())
         })
@@ -661,7 +665,7 @@ impl ZAMM {
     /// `_update`: uint112 bound check (`Overflow`), TWAP accumulation over the *old* reserves
     /// (uint32 wrapping time, wrapping sums), new packed reserves, `Sync`.
     fn update(&mut self, c: &Ctx, b0: U256, b1: U256) -> Result<(), ZammError> {
-        if b0 > MAX_U112 || b1 > MAX_U112 {
+        if b0.bit_len() > 112 || b1.bit_len() > 112 {
             return Err(ZammError::Overflow);
         }
         let ts = self.now() as u32;
@@ -678,7 +682,7 @@ impl ZAMM {
             self.sstore(c.slot(PRICE1), p1);
         }
         self.sstore(c.base, pack(b0, b1, ts));
-        self.emit(&[SYNC_TOPIC, c.pool_id], &[b0, b1]);
+        self.emit(&[imm!(SYNC_TOPIC), c.pool_id], &[b0, b1]);
         Ok(())
     }
 
@@ -720,7 +724,10 @@ impl ZAMM {
         // `amount_in` fits in uint112 after `update`, so the int256 deltas are exact.
         self.after_action(&c.hook, sig, c.pool_id, d0, d1, U256::ZERO, &[])?;
         let sender = addr_word(self.sender());
-        self.emit(&[SWAP_TOPIC, c.pool_id, sender, addr_word(to)], &amounts);
+        self.emit(
+            &[imm!(SWAP_TOPIC), c.pool_id, sender, addr_word(to)],
+            &amounts,
+        );
         Ok(())
     }
 }

@@ -5,32 +5,100 @@
 //! unlocked functions (`deposit`, ERC-6909, `coin`) and change storage under us.
 
 use alloc::vec::Vec;
+#[cfg(not(target_arch = "wasm32"))]
+use stylus_sdk::prelude::*;
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     function_selector,
-    prelude::*,
 };
 
 use crate::{
-    storage::{addr_word, put_words},
+    storage::{addr_word, put_words, write_words},
     ZammError, ZAMM,
 };
 
-/// Builds calldata: selector, static words, then (if given) a trailing dynamic `bytes`
+/// Most static words a token call takes: ERC-6909 `transferFrom(from, to, id, amount)`.
+const TOKEN_CALL_WORDS: usize = 4;
+
+/// Calldata of a token call (selector and static words) in a stack buffer, and its length.
+fn token_calldata(selector: [u8; 4], words: &[U256]) -> ([u8; 4 + 32 * TOKEN_CALL_WORDS], usize) {
+    let mut buf = [0u8; 4 + 32 * TOKEN_CALL_WORDS];
+    let (head, args) = buf.split_at_mut(4);
+    head.copy_from_slice(&selector);
+    let len = 4 + write_words(args, &[words]);
+    (buf, len)
+}
+
+/// Builds hook / callback calldata: selector, static words, then a trailing dynamic `bytes`
 /// argument whose offset word is appended to the head.
-pub(crate) fn calldata(selector: [u8; 4], words: &[U256], bytes: Option<&[u8]>) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(4 + 32 * (words.len() + 3));
+pub(crate) fn calldata(selector: [u8; 4], words: &[U256], bytes: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(4 + 32 * (words.len() + 3) + bytes.len());
     buf.extend_from_slice(&selector);
     put_words(&mut buf, words);
-    if let Some(data) = bytes {
-        put_words(&mut buf, &[U256::from(32 * (words.len() + 1))]);
-        crate::storage::put_bytes(&mut buf, data);
-    }
+    put_words(&mut buf, &[U256::from(32 * (words.len() + 1))]);
+    crate::storage::put_bytes(&mut buf, bytes);
     buf
 }
 
+/// The call hostios, called directly on chain (skipping the SDK's `dyn Host` dispatch).
+#[cfg(target_arch = "wasm32")]
+mod hostio {
+    #[link(wasm_import_module = "vm_hooks")]
+    extern "C" {
+        pub fn storage_flush_cache(clear: bool);
+        pub fn call_contract(
+            contract: *const u8,
+            calldata: *const u8,
+            calldata_len: usize,
+            value: *const u8,
+            gas: u64,
+            return_data_len: *mut usize,
+        ) -> u8;
+        pub fn account_code_size(address: *const u8) -> usize;
+        pub fn read_return_data(dest: *mut u8, offset: usize, size: usize) -> usize;
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
 impl ZAMM {
     /// CALL with all gas; returns (success, return-data length).
+    fn call_raw(&mut self, to: Address, value: U256, data: &[u8]) -> (bool, usize) {
+        let value = B256::from(value);
+        let mut len = 0usize;
+        // SAFETY: pointers reference live buffers of the stated lengths; the cache is flushed
+        // and cleared so the callee sees, and we re-read, current storage.
+        let status = unsafe {
+            hostio::storage_flush_cache(true);
+            hostio::call_contract(
+                to.as_ptr(),
+                data.as_ptr(),
+                data.len(),
+                value.as_ptr(),
+                u64::MAX,
+                &mut len,
+            )
+        };
+        (status == 0, len)
+    }
+
+    /// Whether `account` has code (EXTCODESIZE != 0).
+    fn has_code(&self, account: Address) -> bool {
+        // SAFETY: `account` is a live 20-byte buffer.
+        unsafe { hostio::account_code_size(account.as_ptr()) != 0 }
+    }
+
+    /// The first 32 bytes of the last call's return data (callers check it has that many).
+    fn first_return_word(&self) -> U256 {
+        let mut out = B256::ZERO;
+        // SAFETY: `out` is a live 32-byte buffer and at most 32 bytes are written.
+        unsafe { hostio::read_return_data(out.as_mut_ptr(), 0, 32) };
+        out.into()
+    }
+}
+
+/// Native unit tests: the same calls through the SDK's `TestVM` (mocked calls).
+#[cfg(not(target_arch = "wasm32"))]
+impl ZAMM {
     fn call_raw(&mut self, to: Address, value: U256, data: &[u8]) -> (bool, usize) {
         let vm = self.vm();
         let value = B256::from(value);
@@ -51,6 +119,16 @@ impl ZAMM {
         (status == 0, len)
     }
 
+    fn has_code(&self, account: Address) -> bool {
+        self.vm().code_size(account) != 0
+    }
+
+    fn first_return_word(&self) -> U256 {
+        U256::from_be_slice(&self.vm().read_return_data(0, Some(32)))
+    }
+}
+
+impl ZAMM {
     /// Solidity high-level call: a revert is bubbled up verbatim. Returns the return length.
     pub(crate) fn call_checked(&mut self, to: Address, data: &[u8]) -> Result<usize, ZammError> {
         let (ok, len) = self.call_raw(to, U256::ZERO, data);
@@ -62,18 +140,13 @@ impl ZAMM {
 
     /// The first return word, if at least 32 bytes came back.
     pub(crate) fn return_word(&self, len: usize) -> Option<U256> {
-        if len < 32 {
-            return None;
-        }
-        Some(U256::from_be_slice(
-            &self.vm().read_return_data(0, Some(32)),
-        ))
+        (len >= 32).then(|| self.first_return_word())
     }
 
     /// Reverts with empty data unless `to` has code (solc's check before a call whose
     /// declaration returns nothing).
     pub(crate) fn require_code(&self, to: Address) -> Result<(), ZammError> {
-        if self.vm().code_size(to) == 0 {
+        if !self.has_code(to) {
             return Err(ZammError::Revert);
         }
         Ok(())
@@ -89,12 +162,19 @@ impl ZAMM {
 
     /// Solady-style ERC-20 call: succeeds if the token returned `1`, or returned nothing and
     /// has code. Anything else reverts with `err`.
-    fn erc20_call(&mut self, token: Address, data: &[u8], err: ZammError) -> Result<(), ZammError> {
-        let (ok, len) = self.call_raw(token, U256::ZERO, data);
+    fn erc20_call(
+        &mut self,
+        token: Address,
+        selector: [u8; 4],
+        words: &[U256],
+        err: ZammError,
+    ) -> Result<(), ZammError> {
+        let (data, len) = token_calldata(selector, words);
+        let (ok, len) = self.call_raw(token, U256::ZERO, data.get(..len).unwrap_or_default());
         let accepted = ok
             && match self.return_word(len) {
                 Some(word) => word == U256::from(1),
-                None => len == 0 && self.vm().code_size(token) != 0,
+                None => len == 0 && self.has_code(token),
             };
         if accepted {
             Ok(())
@@ -111,18 +191,24 @@ impl ZAMM {
         to: Address,
         amount: U256,
     ) -> Result<(), ZammError> {
-        let data = calldata(
+        self.erc20_call(
+            token,
             function_selector!("transferFrom", Address, Address, U256),
             &[addr_word(from), addr_word(to), amount],
-            None,
-        );
-        self.erc20_call(token, &data, ZammError::TransferFromFailed)
+            ZammError::TransferFromFailed,
+        )
     }
 
     /// Solidity high-level ERC-6909 call declared `returns (bool)`: reverts bubble, a short or
     /// non-bool return reverts empty, the bool itself is not checked.
-    fn erc6909_call(&mut self, token: Address, data: &[u8]) -> Result<(), ZammError> {
-        let len = self.call_checked(token, data)?;
+    fn erc6909_call(
+        &mut self,
+        token: Address,
+        selector: [u8; 4],
+        words: &[U256],
+    ) -> Result<(), ZammError> {
+        let (data, len) = token_calldata(selector, words);
+        let len = self.call_checked(token, data.get(..len).unwrap_or_default())?;
         match self.return_word(len) {
             Some(word) if word <= U256::from(1) => Ok(()),
             _ => Err(ZammError::Revert),
@@ -138,12 +224,11 @@ impl ZAMM {
         id: U256,
         amount: U256,
     ) -> Result<(), ZammError> {
-        let data = calldata(
+        self.erc6909_call(
+            token,
             function_selector!("transferFrom", Address, Address, U256, U256),
             &[addr_word(from), addr_word(to), id, amount],
-            None,
-        );
-        self.erc6909_call(token, &data)
+        )
     }
 
     /// `_safeTransferFrom`: takes `amount` of (token, id) from the caller into zAMM. zAMM's own
@@ -178,19 +263,18 @@ impl ZAMM {
         } else if token.is_zero() {
             self.send_eth(to, amount)
         } else if id.is_zero() {
-            let data = calldata(
+            self.erc20_call(
+                token,
                 function_selector!("transfer", Address, U256),
                 &[addr_word(to), amount],
-                None,
-            );
-            self.erc20_call(token, &data, ZammError::TransferFailed)
+                ZammError::TransferFailed,
+            )
         } else {
-            let data = calldata(
+            self.erc6909_call(
+                token,
                 function_selector!("transfer", Address, U256, U256),
                 &[addr_word(to), id, amount],
-                None,
-            );
-            self.erc6909_call(token, &data)
+            )
         }
     }
 }
@@ -214,7 +298,7 @@ mod tests {
 
     #[test]
     fn calldata_appends_offset_length_and_padded_bytes() {
-        let got = calldata([1, 2, 3, 4], &[U256::from(9)], Some(b"xy"));
+        let got = calldata([1, 2, 3, 4], &[U256::from(9)], b"xy");
         assert_eq!(got.len(), 4 + 32 * 4);
         assert_eq!(&got[..4], &[1, 2, 3, 4]);
         assert_eq!(got[4 + 63], 0x40, "offset points past the head");

@@ -6,7 +6,10 @@
 
 use stylus_sdk::alloy_primitives::{Address, U256};
 
-use crate::{storage::addr_word, ZammError, ZAMM};
+use crate::{
+    storage::{addr_word, imm},
+    ZammError, ZAMM,
+};
 
 /// Soledge `ReentrancyGuard` slot; holds `address(this)` while a locked function runs.
 const LOCK_SLOT: U256 = U256::from_limbs([0x9eee_149b_4bd2_1268, 0x92, 0, 0]);
@@ -66,16 +69,16 @@ pub(crate) fn clear() {
 impl ZAMM {
     /// Enters the global lock; `Reentrancy()` if a locked function is already running.
     pub(crate) fn lock(&mut self) -> Result<(), ZammError> {
-        if !tload(LOCK_SLOT).is_zero() {
+        if !tload(imm!(LOCK_SLOT)).is_zero() {
             return Err(ZammError::Reentrancy);
         }
-        tstore(LOCK_SLOT, addr_word(self.this()));
+        tstore(imm!(LOCK_SLOT), addr_word(self.this()));
         Ok(())
     }
 
     /// Leaves the global lock (on revert the EVM discards the transient write anyway).
     pub(crate) fn unlock(&mut self) {
-        tstore(LOCK_SLOT, U256::ZERO);
+        tstore(imm!(LOCK_SLOT), U256::ZERO);
     }
 
     /// Runs `body` under the lock (the reference's `lock` modifier). The lock is released on

@@ -11,6 +11,8 @@ use crate::{
 use stylus_sdk::alloy_primitives::{address, B256};
 
 const FAR: U256 = U256::MAX;
+/// `type(uint112).max`.
+const MAX_U112: U256 = U256::from_limbs([u64::MAX, (1 << 48) - 1, 0, 0]);
 const HOOK: Address = address!("4444000000000000000000000000000000004444");
 
 fn e18(n: u64) -> U256 {

@@ -3,10 +3,12 @@
 //! Code = `EF F0 00 00` ‖ brotli-11(wasm), wrapped in cargo-stylus's 43-byte CREATE prelude. The
 //! contract has an SDK `#[constructor]`, so like `cargo stylus deploy` we go through the
 //! StylusDeployer (CREATE/CREATE2 + activate + constructor in one transaction) when it exists on
-//! the chain. Without it (and without a salt) we fall back to the two-transaction flow — CREATE,
-//! then `ArbWasm.activateProgram{value: dataFee}` — followed by the constructor call, which still
-//! runs with `tx.origin` = the deployer. Shared by the test harness, `examples/deploy.rs` and the
-//! gas bench so there is one deploy implementation.
+//! the chain. Without it (and without a salt) we fall back to CREATE, then
+//! `ArbWasm.activateProgram{value: dataFee}`. A separate constructor call could be front-run, so
+//! that CREATE's init code does the constructor's work itself: it stores `ORIGIN` as feeToSetter
+//! and sets the SDK's constructor-executed marker, so `stylus_constructor()` can never run later.
+//! Shared by the test harness, `examples/deploy.rs` and the gas bench so there is one deploy
+//! implementation.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,7 +29,20 @@ pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8
 const CONTRACT_DEPLOYED: B256 =
     alloy::primitives::b256!("8ffcdc15a283d706d38281f500270d8b5a656918f555de0913d7455e3e6bc1bf");
 /// Selector of the SDK's `stylus_constructor()` entry point.
-const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+pub const STYLUS_CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+/// stylus-sdk 0.10.10's constructor-executed marker: a `StorageBool` at offset 0 of the slot
+/// keccak256("stylus_constructor").
+pub const CONSTRUCTOR_EXECUTED_SLOT: B256 =
+    alloy::primitives::b256!("d719fb9eca6bd48044bf2b38d80aea3dd666511b0236081cd9a2b95555fe7c8c");
+/// The word the SDK stores for `true` there: storage offsets count bytes from the left of the
+/// big-endian word, so offset 0 is the high byte.
+pub const CONSTRUCTOR_EXECUTED: U256 = U256::from_limbs([0, 0, 0, 1 << 56]);
+/// zAMM's feeToSetter slot, which its constructor sets to `tx.origin`.
+pub const FEE_TO_SETTER_SLOT: u8 = 0;
+/// How the two paths are reported.
+pub const VIA_DEPLOYER: &str = "StylusDeployer";
+pub const VIA_CREATE: &str =
+    "CREATE with feeToSetter set in its init code (+ activateProgram when needed)";
 /// cargo-stylus adds 20% to the simulated data fee.
 const FEE_MARGIN_PERCENT: u64 = 20;
 
@@ -127,12 +142,36 @@ pub fn prefixed_code(wasm: &[u8]) -> Vec<u8> {
 /// cargo-stylus's 43-byte init prelude: PUSH32 len, DUP1, PUSH1 43, PUSH1 0, CODECOPY, PUSH1 0,
 /// RETURN, then the version byte 0; the code follows.
 pub fn initcode(code: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(43 + code.len());
-    v.push(0x7f);
-    v.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
-    v.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
-    v.extend_from_slice(code);
-    v
+    with_return_prelude(Vec::new(), code)
+}
+
+/// Init code for the CREATE fallback: the constructor's effects, then the cargo-stylus prelude.
+/// `ORIGIN PUSH1 0 SSTORE` (feeToSetter = tx.origin), `PUSH32 true-word PUSH32 marker-slot
+/// SSTORE` (constructor executed), then PUSH32 len ... RETURN over the code (114-byte prelude).
+pub fn initcode_with_constructor(code: &[u8]) -> Vec<u8> {
+    const ORIGIN: u8 = 0x32;
+    const PUSH1: u8 = 0x60;
+    const PUSH32: u8 = 0x7f;
+    const SSTORE: u8 = 0x55;
+    let mut v = vec![ORIGIN, PUSH1, FEE_TO_SETTER_SLOT, SSTORE, PUSH32];
+    v.extend_from_slice(&CONSTRUCTOR_EXECUTED.to_be_bytes::<32>());
+    v.push(PUSH32);
+    v.extend_from_slice(CONSTRUCTOR_EXECUTED_SLOT.as_slice());
+    v.push(SSTORE);
+    with_return_prelude(v, code)
+}
+
+/// Appends to `head` the code-returning part of the prelude (PUSH32 len, DUP1, PUSH1 offset,
+/// PUSH1 0, CODECOPY, PUSH1 0, RETURN, version byte 0) and the code; offset = where code starts.
+fn with_return_prelude(mut head: Vec<u8>, code: &[u8]) -> Vec<u8> {
+    let offset = head.len() + 43;
+    let offset = u8::try_from(offset).expect("prelude shorter than 256 bytes");
+    head.reserve(43 + code.len());
+    head.push(0x7f);
+    head.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
+    head.extend_from_slice(&[0x80, 0x60, offset, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+    head.extend_from_slice(code);
+    head
 }
 
 /// Deploys `code` (already prefixed) from `from`. `salt` forces the StylusDeployer (CREATE2).
@@ -307,7 +346,7 @@ async fn via_stylus_deployer<P: Provider>(
         address,
         gas_used: receipt.gas_used,
         activation_value: fee,
-        method: "StylusDeployer",
+        method: VIA_DEPLOYER,
     })
 }
 
@@ -320,12 +359,13 @@ async fn via_create<P: Provider>(
     progress: &mut dyn FnMut(&str),
 ) -> Result<Deployment, String> {
     progress(&format!(
-        "sending CREATE ({} bytes of prefixed code)",
+        "sending CREATE ({} bytes of prefixed code; init code sets feeToSetter = {from} and \
+         marks the constructor as run)",
         code.len()
     ));
     let req = TransactionRequest::default()
         .with_from(from)
-        .with_deploy_code(initcode(code));
+        .with_deploy_code(initcode_with_constructor(code));
     let receipt = send(provider, req).await?;
     let address = receipt
         .contract_address
@@ -353,20 +393,11 @@ async fn via_create<P: Provider>(
         gas_used += receipt.gas_used;
         progress(&format!("activated (gas {})", receipt.gas_used));
     }
-    let ctor = TransactionRequest::default()
-        .with_from(from)
-        .with_to(address)
-        .with_input(STYLUS_CONSTRUCTOR.to_vec());
-    if provider.call(ctor.clone()).await.is_ok() {
-        let receipt = send(provider, ctor).await?;
-        gas_used += receipt.gas_used;
-        progress(&format!("constructor called (gas {})", receipt.gas_used));
-    }
     Ok(Deployment {
         address,
         gas_used,
         activation_value: fee,
-        method: "CREATE + activateProgram",
+        method: VIA_CREATE,
     })
 }
 

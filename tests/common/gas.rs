@@ -1,37 +1,62 @@
 //! The deterministic gas scenario behind `.gas-snapshot` (run by `benches/gas.rs`, checked for
 //! staleness by `tests/gas_snapshot.rs`). Every transaction gets its own block, 12 s after the
-//! previous one, like the reference measurement (spec 5.2), so the TWAP update always runs.
+//! previous one, like the reference measurement (spec 5.2), so the TWAP update always runs. The
+//! scenario runs twice, each time on a fresh chain: with the zAMM program uncached, then cached
+//! through ArbWasmCache right after deployment (as popular programs are on Arbitrum).
 
-use alloy::primitives::{Address, U256};
+use alloy::primitives::{address, Address, U256};
 use alloy::sol_types::SolCall;
 
 use super::*;
 
 pub const SNAPSHOT_FILE: &str = ".gas-snapshot";
+/// ArbWasmCache precompile (caching is restricted to the chain owner = the devnode dev account).
+pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
 
 alloy::sol! {
     interface IArbWasmInitGas {
         function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
     }
+    interface IArbWasmCache {
+        function cacheProgram(address addr) external;
+        function evictCodehash(bytes32 codehash) external;
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+    }
 }
 
-/// The measured rows plus the program's per-call overhead, uncached and cached.
+/// The measured rows plus the program's per-call entry cost, uncached and cached.
 pub struct Snapshot {
     pub rows: Vec<Row>,
     pub call_gas_uncached: u64,
     pub call_gas_cached: u64,
 }
 
-/// One measured operation: transaction gasUsed (None if it reverted) and the reference figure.
+impl Snapshot {
+    /// Gas a cached program saves on every call into it.
+    pub fn saving_per_call(&self) -> u64 {
+        self.call_gas_uncached.saturating_sub(self.call_gas_cached)
+    }
+}
+
+/// One operation: transaction gasUsed with the program uncached and cached (None if it
+/// reverted), and the reference figure.
 pub struct Row {
     pub op: &'static str,
-    pub gas: Option<u64>,
+    pub uncached: Option<u64>,
+    pub cached: Option<u64>,
     pub reference: u64,
+}
+
+/// One operation measured in one run.
+struct Measured {
+    op: &'static str,
+    gas: Option<u64>,
+    reference: u64,
 }
 
 struct Run<'a> {
     env: &'a Env,
-    rows: Vec<Row>,
+    rows: Vec<Measured>,
 }
 
 impl Run<'_> {
@@ -71,7 +96,7 @@ impl Run<'_> {
         self.next_block().await;
         let res = self.env.exec(from, to, call, value).await;
         let gas = res.as_ref().ok().map(|(_, r)| r.gas_used);
-        self.rows.push(Row { op, gas, reference });
+        self.rows.push(Measured { op, gas, reference });
         res.ok().map(|(ret, _)| ret)
     }
 }
@@ -179,28 +204,77 @@ fn fill(maker: Address, o: &ZAMM::makeOrderCall, fill_part: U256) -> ZAMM::fillO
     }
 }
 
-/// Runs the fixed scenario on `env` (a fresh chain).
-pub async fn scenario(env: &Env) -> Snapshot {
+/// Runs the fixed scenario on two fresh chains, program uncached and cached, and merges them.
+pub async fn scenario() -> Snapshot {
+    let (uncached, init) = run_with_cache(false).await;
+    let (cached, _) = run_with_cache(true).await;
+    let rows = uncached
+        .into_iter()
+        .zip(cached)
+        .map(|(u, c)| {
+            assert_eq!(u.op, c.op, "both runs measure the same operations");
+            Row {
+                op: u.op,
+                uncached: u.gas,
+                cached: c.gas,
+                reference: u.reference,
+            }
+        })
+        .collect();
+    Snapshot {
+        rows,
+        call_gas_uncached: init.gas,
+        call_gas_cached: init.gasWhenCached,
+    }
+}
+
+/// One run on a fresh chain, the program cached or not; also returns its per-call entry costs.
+async fn run_with_cache(cached: bool) -> (Vec<Measured>, IArbWasmInitGas::programInitGasReturn) {
+    let env = Env::new().await;
+    set_cached(&env, cached).await;
     let init = env
         .view(
             deploy::ARB_WASM,
             IArbWasmInitGas::programInitGasCall { program: env.addr },
         )
         .await;
-    Snapshot {
-        rows: operations(env).await,
-        call_gas_uncached: init.gas,
-        call_gas_cached: init.gasWhenCached,
-    }
+    (operations(&env).await, init)
+}
+
+/// Caches zAMM's codehash (the deployer is the devnode's chain owner), or evicts it — a no-op
+/// for a program that is not cached — so that both runs send the same transactions and the
+/// fixtures get the same addresses (calldata gas depends on them). Checks the resulting flag.
+async fn set_cached(env: &Env, cached: bool) {
+    let code = env.p.get_code_at(env.addr).await.expect("eth_getCode");
+    let codehash = keccak256(&code);
+    let sent = if cached {
+        let call = IArbWasmCache::cacheProgramCall { addr: env.addr };
+        env.exec(env.deployer, ARB_WASM_CACHE, call, U256::ZERO)
+            .await
+            .map(|_| ())
+    } else {
+        let call = IArbWasmCache::evictCodehashCall { codehash };
+        env.exec(env.deployer, ARB_WASM_CACHE, call, U256::ZERO)
+            .await
+            .map(|_| ())
+    };
+    sent.unwrap_or_else(|r| panic!("ArbWasmCache (cached = {cached}): {r:?}"));
+    let is_cached = env
+        .view(
+            ARB_WASM_CACHE,
+            IArbWasmCache::codehashIsCachedCall { codehash },
+        )
+        .await;
+    assert_eq!(is_cached, cached, "zAMM cache flag");
 }
 
 /// Every measured operation, in order.
-async fn operations(env: &Env) -> Vec<Row> {
+async fn operations(env: &Env) -> Vec<Measured> {
     let mut run = Run {
         env,
         rows: Vec::new(),
     };
-    run.rows.push(Row {
+    run.rows.push(Measured {
         op: "deploy zAMM (CREATE/deployer + activation)",
         gas: Some(env.deployment.gas_used),
         reference: 4_090_209,
@@ -563,37 +637,50 @@ async fn operations(env: &Env) -> Vec<Row> {
     run.rows
 }
 
+/// `gas` relative to `reference`, e.g. `+12.3%`.
+fn diff(gas: u64, reference: u64) -> String {
+    format!(
+        "{:+.1}%",
+        (gas as f64 - reference as f64) * 100.0 / reference as f64
+    )
+}
+
+fn figure(gas: Option<u64>) -> String {
+    gas.map_or("REVERT".to_string(), |g| g.to_string())
+}
+
 /// The `.gas-snapshot` text.
 pub fn render(snap: &Snapshot) -> String {
     let mut s = String::from(
-        "# zAMM Stylus port: transaction gasUsed per operation (21k intrinsic included).\n\
-         # In-process stylus-devnode, program UNCACHED (the devnode has no program cache), every tx\n\
-         # in its own block 12 s apart. reference = Solidity zAMM in a Prague EVM (spec 5.2).\n\
+        "# zAMM Stylus port: transaction gasUsed per operation (21k intrinsic included), measured on\n\
+         # the in-process stylus-devnode with every tx in its own block 12 s apart.\n\
+         # uncached = zAMM program not in the Stylus program cache (fresh chain);\n\
+         # cached   = same scenario on another fresh chain after ArbWasmCache.cacheProgram(zAMM),\n\
+         #            as popular programs are on Arbitrum (CacheManager): the like-for-like case.\n\
+         # reference = Solidity zAMM in a Prague EVM (spec 5.2); diff = cached vs reference.\n\
          # Regenerate with: cargo bench --bench gas\n",
     );
     s += &format!(
         "# Per call into zAMM the program costs {} gas uncached, {} cached (ArbWasm.programInitGas):\n\
-         # a cached program would save {} gas per call (2 calls in the router 2-hop).\n",
+         # caching saves {} gas per call (2 calls in the router 2-hop, none for the deployment).\n",
         snap.call_gas_uncached,
         snap.call_gas_cached,
-        snap.call_gas_uncached - snap.call_gas_cached
+        snap.saving_per_call()
     );
     s += &format!(
-        "{:<58} {:>9} {:>9} {:>8}\n",
-        "operation", "stylus", "reference", "diff"
+        "{:<58} {:>9} {:>9} {:>9} {:>8}\n",
+        "operation", "uncached", "cached", "reference", "diff"
     );
     for r in &snap.rows {
-        let (gas, diff) = match r.gas {
-            Some(g) => (
-                g.to_string(),
-                format!(
-                    "{:+.1}%",
-                    (g as f64 - r.reference as f64) * 100.0 / r.reference as f64
-                ),
-            ),
-            None => ("REVERT".to_string(), "-".to_string()),
-        };
-        s += &format!("{:<58} {:>9} {:>9} {:>8}\n", r.op, gas, r.reference, diff);
+        let d = r.cached.map_or("-".to_string(), |g| diff(g, r.reference));
+        s += &format!(
+            "{:<58} {:>9} {:>9} {:>9} {:>8}\n",
+            r.op,
+            figure(r.uncached),
+            figure(r.cached),
+            r.reference,
+            d
+        );
     }
     s
 }
