@@ -159,7 +159,7 @@ impl<'a> Args<'a> {
     /// Head word `i` as `uint256` / `bytes32`.
     fn word(&self, i: usize) -> U256 {
         self.chunk_at(32 * i)
-            .map_or(U256::ZERO, |w| U256::from_be_bytes(*w))
+            .map_or(U256::ZERO, |w| crate::storage::from_be(*w))
     }
 
     /// Head word `i` as a checked `uintN`.
@@ -195,7 +195,7 @@ impl<'a> Args<'a> {
     /// Dynamic `bytes`/`string` whose offset is head word `i`; must lie within the calldata.
     fn bytes(&self, i: usize) -> Result<&'a [u8], ZammError> {
         let offset = usize::try_from(self.word(i)).map_err(|_| malformed())?;
-        let len_word = U256::from_be_bytes(*self.chunk_at(offset).ok_or_else(malformed)?);
+        let len_word = crate::storage::from_be(*self.chunk_at(offset).ok_or_else(malformed)?);
         let len = usize::try_from(len_word).map_err(|_| malformed())?;
         let start = offset + 32;
         let end = start.checked_add(len).ok_or_else(malformed)?;

@@ -12,7 +12,10 @@ use stylus_sdk::{
     prelude::*,
 };
 
-use crate::{storage::addr_word, storage::imm, storage::COINS_SLOT, ZammError, ZAMM};
+use crate::{
+    storage::{addr_bytes, addr_word, be_bytes, imm, imm_be, COINS_SLOT},
+    ZammError, ZAMM,
+};
 
 sol! {
     /// A balance moved; `caller` is the `msg.sender` of the zAMM call (0 from = mint, 0 to = burn).
@@ -145,7 +148,7 @@ impl ZAMM {
         buf[76..].copy_from_slice(&SEED.to_be_bytes());
         let start = match (id, spender) {
             (Some(id), Some(spender)) => {
-                buf[..32].copy_from_slice(&id.to_be_bytes::<32>());
+                buf[..32].copy_from_slice(&be_bytes(id));
                 buf[32..52].copy_from_slice(spender.as_slice());
                 0
             }
@@ -154,7 +157,7 @@ impl ZAMM {
                 32
             }
             (Some(id), None) => {
-                buf[20..52].copy_from_slice(&id.to_be_bytes::<32>());
+                buf[20..52].copy_from_slice(&be_bytes(id));
                 20
             }
             (None, None) => 52,
@@ -169,9 +172,15 @@ impl ZAMM {
 
     /// Emits `Transfer(caller = msg.sender, from, to, id, amount)`.
     fn emit_transfer(&self, from: Address, to: Address, id: U256, amount: U256) {
-        let caller = addr_word(self.sender());
-        let topics = [imm!(TRANSFER_TOPIC), addr_word(from), addr_word(to), id];
-        self.emit(&topics, &[caller, amount]);
+        let words = [
+            imm_be!(TRANSFER_TOPIC),
+            addr_bytes(from),
+            addr_bytes(to),
+            be_bytes(id),
+            addr_bytes(self.sender()),
+            be_bytes(amount),
+        ];
+        self.emit_bytes(&words, 4);
     }
 
     /// Adds to a balance; `BalanceOverflow` on overflow.

@@ -39,11 +39,11 @@ mod hostio {
 fn quotient(a: U256, b: U256) -> U256 {
     #[cfg(target_arch = "wasm32")]
     {
-        let mut value = stylus_sdk::alloy_primitives::B256::from(a);
-        let divisor = stylus_sdk::alloy_primitives::B256::from(b);
+        let mut value = crate::storage::be_bytes(a);
+        let divisor = crate::storage::be_bytes(b);
         // SAFETY: both pointers reference live 32-byte words, as the hostio requires.
         unsafe { hostio::math_div(value.as_mut_ptr(), divisor.as_ptr()) };
-        value.into()
+        crate::storage::from_be(value)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

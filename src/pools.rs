@@ -374,24 +374,33 @@ impl Pools for ZAMM {
     }
 }
 
-/// Splits the packed slot 0 of a pool into (reserve0, reserve1, blockTimestampLast).
+/// Low 48 bits of a limb: the part of a 112-bit reserve above its first limb.
+const LOW_48: u64 = (1 << 48) - 1;
+
+/// Splits the packed slot 0 of a pool into (reserve0, reserve1, blockTimestampLast):
+/// `ts << 224 | reserve1 << 112 | reserve0`, done on limbs (no byte conversions).
 fn unpack(word: U256) -> (U256, U256, u32) {
-    let b = word.to_be_bytes::<32>();
-    let ts = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    (
-        U256::from_be_slice(&b[18..]),
-        U256::from_be_slice(&b[4..18]),
-        ts,
-    )
+    let [l0, l1, l2, l3] = word.into_limbs();
+    let r0 = U256::from_limbs([l0, l1 & LOW_48, 0, 0]);
+    let r1 = U256::from_limbs([
+        (l1 >> 48) | (l2 << 16),
+        (l2 >> 48) | ((l3 & 0xffff_ffff) << 16),
+        0,
+        0,
+    ]);
+    (r0, r1, (l3 >> 32) as u32)
 }
 
-/// Packs reserves (each at most 112 bits) and the timestamp into slot 0 of a pool.
+/// Packs reserves (the low 112 bits of each) and the timestamp into slot 0 of a pool.
 fn pack(r0: U256, r1: U256, ts: u32) -> U256 {
-    let mut b = [0u8; 32];
-    b[..4].copy_from_slice(&ts.to_be_bytes());
-    b[4..18].copy_from_slice(&r1.to_be_bytes::<32>()[18..]);
-    b[18..].copy_from_slice(&r0.to_be_bytes::<32>()[18..]);
-    U256::from_be_bytes(b)
+    let [a0, a1, ..] = r0.into_limbs();
+    let [b0, b1, ..] = r1.into_limbs();
+    U256::from_limbs([
+        a0,
+        (a1 & LOW_48) | (b0 << 48),
+        (b0 >> 16) | (b1 << 48),
+        ((b1 >> 16) & 0xffff_ffff) | (u64::from(ts) << 32),
+    ])
 }
 
 /// A value already masked to 112 bits as `uint112`.

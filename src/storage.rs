@@ -44,33 +44,76 @@ macro_rules! imm {
 }
 pub(crate) use imm;
 
+/// A constant ABI word (an event topic) as big-endian bytes rebuilt from code immediates, for
+/// the same reason as [`imm!`]; no `U256` conversion at run time.
+macro_rules! imm_be {
+    ($word:expr) => {{
+        const B: [u8; 32] = $word.to_be_bytes::<32>();
+        const fn ne(i: usize) -> u64 {
+            u64::from_ne_bytes([
+                B[i],
+                B[i + 1],
+                B[i + 2],
+                B[i + 3],
+                B[i + 4],
+                B[i + 5],
+                B[i + 6],
+                B[i + 7],
+            ])
+        }
+        $crate::storage::bytes_from_ne(ne(0), ne(8), ne(16), ne(24))
+    }};
+}
+pub(crate) use imm_be;
+
+/// 32 bytes from four native-endian 8-byte chunks, for [`imm_be!`].
+#[inline(never)]
+pub(crate) fn bytes_from_ne(c0: u64, c1: u64, c2: u64, c3: u64) -> [u8; 32] {
+    // SAFETY: `[u64; 4]` and `[u8; 32]` have the same size and every bit pattern is valid.
+    unsafe { core::mem::transmute::<[u64; 4], [u8; 32]>([c0, c1, c2, c3]) }
+}
+
+/// An address as a left-padded ABI word in bytes (no `U256` round trip).
+pub(crate) fn addr_bytes(a: Address) -> [u8; 32] {
+    a.into_word().0
+}
+
+/// A word's 32 big-endian bytes, straight-line (one byte swap per limb): ruint's conversion is
+/// a loop, and Stylus meters every iteration as a basic block (2,450 ink on top of its ops).
+#[inline(never)]
+pub(crate) fn be_bytes(w: U256) -> [u8; 32] {
+    let [a, b, c, d] = w.into_limbs();
+    // SAFETY: `[u64; 4]` and `[u8; 32]` have the same size and every bit pattern is valid.
+    unsafe {
+        core::mem::transmute::<[u64; 4], [u8; 32]>([d.to_be(), c.to_be(), b.to_be(), a.to_be()])
+    }
+}
+
+/// The word of 32 big-endian bytes, straight-line (see [`be_bytes`]).
+#[inline(never)]
+pub(crate) fn from_be(bytes: [u8; 32]) -> U256 {
+    // SAFETY: `[u8; 32]` and `[u64; 4]` have the same size and every bit pattern is valid.
+    let [d, c, b, a] = unsafe { core::mem::transmute::<[u8; 32], [u64; 4]>(bytes) };
+    U256::from_limbs([
+        u64::from_be(a),
+        u64::from_be(b),
+        u64::from_be(c),
+        u64::from_be(d),
+    ])
+}
+
 /// An address as a left-padded ABI word.
 pub(crate) fn addr_word(a: Address) -> U256 {
-    U256::from_be_bytes(a.into_word().0)
+    from_be(a.into_word().0)
 }
 
 /// The low 160 bits of a word as an address (Solidity's `address(uint160(w))`).
 pub(crate) fn word_addr(w: U256) -> Address {
-    Address::from_word(B256::from(w))
+    Address::from_word(B256::new(be_bytes(w)))
 }
 
 /// Most words one hash preimage or log holds: the 9-word order hash; 4 topics + 4 data words.
 const MAX_WORDS: usize = 9;
-
-/// Writes the words of `groups` into `dst` as big-endian ABI words, as many as fit, and
-/// returns the bytes written. Callers size `dst` for their fixed word counts, so hash
-/// preimages, logs and token calls need no heap allocation.
-pub(crate) fn write_words(dst: &mut [u8], groups: &[&[U256]]) -> usize {
-    let mut len = 0;
-    for (chunk, word) in dst
-        .chunks_exact_mut(32)
-        .zip(groups.iter().flat_map(|g| g.iter()))
-    {
-        chunk.copy_from_slice(&word.to_be_bytes::<32>());
-        len += 32;
-    }
-    len
-}
 
 /// Runs `f` over the words of `groups` (at most [`MAX_WORDS`]) as big-endian ABI words in an
 /// uninitialised stack buffer: no heap allocation and no zero-fill (~3 gas for 288 bytes).
@@ -80,7 +123,7 @@ fn with_words<T>(groups: &[&[U256]], f: impl FnOnce(&[u8]) -> T) -> T {
     let mut count = 0;
     for word in groups.iter().flat_map(|g| g.iter()).take(MAX_WORDS) {
         // SAFETY: `count < MAX_WORDS`, so the write stays inside `buf`.
-        unsafe { dst.add(count).write(word.to_be_bytes()) };
+        unsafe { dst.add(count).write(be_bytes(*word)) };
         count += 1;
     }
     // SAFETY: exactly the first `count` words were initialised above.
@@ -90,7 +133,7 @@ fn with_words<T>(groups: &[&[U256]], f: impl FnOnce(&[u8]) -> T) -> T {
 /// Appends `words` as 32-byte big-endian ABI words.
 pub(crate) fn put_words(buf: &mut Vec<u8>, words: &[U256]) {
     for w in words {
-        buf.extend_from_slice(&w.to_be_bytes::<32>());
+        buf.extend_from_slice(&be_bytes(*w));
     }
 }
 
@@ -122,16 +165,16 @@ mod hostio {
 impl ZAMM {
     /// SLOAD through the host's per-call storage cache.
     pub(crate) fn sload(&self, slot: U256) -> U256 {
-        let key = B256::from(slot);
-        let mut out = B256::ZERO;
+        let key = be_bytes(slot);
+        let mut out = [0u8; 32];
         // SAFETY: both pointers reference live 32-byte words, as the hostio requires.
         unsafe { hostio::storage_load_bytes32(key.as_ptr(), out.as_mut_ptr()) };
-        out.into()
+        from_be(out)
     }
 
     /// SSTORE into the host's write cache (flushed before external calls and at exit).
     pub(crate) fn sstore(&mut self, slot: U256, value: U256) {
-        let (key, value) = (B256::from(slot), B256::from(value));
+        let (key, value) = (be_bytes(slot), be_bytes(value));
         // SAFETY: both pointers reference live 32-byte words. The cache is flushed by the
         // entrypoint on exit and by `transfer::call_raw` before any external call.
         unsafe { hostio::storage_cache_bytes32(key.as_ptr(), value.as_ptr()) };
@@ -139,10 +182,10 @@ impl ZAMM {
 
     /// keccak256.
     pub(crate) fn keccak(&self, data: &[u8]) -> U256 {
-        let mut out = B256::ZERO;
+        let mut out = [0u8; 32];
         // SAFETY: `data` is a live slice and `out` a live 32-byte word.
         unsafe { hostio::native_keccak256(data.as_ptr(), data.len(), out.as_mut_ptr()) };
-        out.into()
+        from_be(out)
     }
 
     /// LOG with the first `topics` words of `buf` as topics.
@@ -169,10 +212,10 @@ impl ZAMM {
 
     /// `msg.value`.
     pub(crate) fn value(&self) -> U256 {
-        let mut out = B256::ZERO;
+        let mut out = [0u8; 32];
         // SAFETY: `out` is a live 32-byte word.
         unsafe { hostio::msg_value(out.as_mut_ptr()) };
-        out.into()
+        from_be(out)
     }
 
     /// `block.timestamp`.
@@ -230,6 +273,16 @@ impl ZAMM {
         with_words(&[words], |bytes| self.keccak(bytes))
     }
 
+    /// `keccak256` of ABI words already in big-endian bytes.
+    pub(crate) fn hash_bytes(&self, words: &[[u8; 32]]) -> U256 {
+        self.keccak(words.as_flattened())
+    }
+
+    /// Emits a log of big-endian words: the first `topics` are topics, the rest data.
+    pub(crate) fn emit_bytes(&self, words: &[[u8; 32]], topics: usize) {
+        self.emit_log(words.as_flattened(), topics);
+    }
+
     /// Emits a log with the given topics and ABI words as data.
     pub(crate) fn emit(&self, topics: &[U256], data: &[U256]) {
         with_words(&[topics, data], |bytes| self.emit_log(bytes, topics.len()));
@@ -248,6 +301,21 @@ impl ZAMM {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_conversions_match_ruint_big_endian() {
+        let w = U256::from_limbs([0x0102_0304_0506_0708, 0x1112_1314_1516_1718, 9, 1 << 63]);
+        assert_eq!(be_bytes(w), w.to_be_bytes::<32>());
+        assert_eq!(from_be(w.to_be_bytes::<32>()), w);
+        assert_eq!(
+            imm_be!(U256::from_limbs([1, 2, 3, 4])),
+            U256::from_limbs([1, 2, 3, 4]).to_be_bytes::<32>()
+        );
+        assert_eq!(
+            addr_bytes(Address::repeat_byte(7)),
+            addr_word(Address::repeat_byte(7)).to_be_bytes::<32>()
+        );
+    }
 
     #[test]
     fn address_words_round_trip_and_mask_high_bits() {

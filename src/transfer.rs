@@ -8,25 +8,32 @@ use alloc::vec::Vec;
 #[cfg(not(target_arch = "wasm32"))]
 use stylus_sdk::prelude::*;
 use stylus_sdk::{
-    alloy_primitives::{Address, B256, U256},
+    alloy_primitives::{Address, U256},
     function_selector,
 };
 
 use crate::{
-    storage::{addr_word, put_words, write_words},
+    storage::{addr_bytes, be_bytes, put_words},
     ZammError, ZAMM,
 };
 
 /// Most static words a token call takes: ERC-6909 `transferFrom(from, to, id, amount)`.
 const TOKEN_CALL_WORDS: usize = 4;
 
-/// Calldata of a token call (selector and static words) in a stack buffer, and its length.
-fn token_calldata(selector: [u8; 4], words: &[U256]) -> ([u8; 4 + 32 * TOKEN_CALL_WORDS], usize) {
+/// Calldata of a token call (selector and big-endian words) in a stack buffer, and its length.
+fn token_calldata(
+    selector: [u8; 4],
+    words: &[[u8; 32]],
+) -> ([u8; 4 + 32 * TOKEN_CALL_WORDS], usize) {
     let mut buf = [0u8; 4 + 32 * TOKEN_CALL_WORDS];
     let (head, args) = buf.split_at_mut(4);
     head.copy_from_slice(&selector);
-    let len = 4 + write_words(args, &[words]);
-    (buf, len)
+    let bytes = words.as_flattened();
+    let len = bytes.len().min(args.len());
+    if let (Some(dst), Some(src)) = (args.get_mut(..len), bytes.get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    (buf, 4 + len)
 }
 
 /// Builds hook / callback calldata: selector, static words, then a trailing dynamic `bytes`
@@ -63,7 +70,7 @@ mod hostio {
 impl ZAMM {
     /// CALL with all gas; returns (success, return-data length).
     fn call_raw(&mut self, to: Address, value: U256, data: &[u8]) -> (bool, usize) {
-        let value = B256::from(value);
+        let value = crate::storage::be_bytes(value);
         let mut len = 0usize;
         // SAFETY: pointers reference live buffers of the stated lengths; the cache is flushed
         // and cleared so the callee sees, and we re-read, current storage.
@@ -89,10 +96,10 @@ impl ZAMM {
 
     /// The first 32 bytes of the last call's return data (callers check it has that many).
     fn first_return_word(&self) -> U256 {
-        let mut out = B256::ZERO;
+        let mut out = [0u8; 32];
         // SAFETY: `out` is a live 32-byte buffer and at most 32 bytes are written.
         unsafe { hostio::read_return_data(out.as_mut_ptr(), 0, 32) };
-        out.into()
+        crate::storage::from_be(out)
     }
 }
 
@@ -101,7 +108,7 @@ impl ZAMM {
 impl ZAMM {
     fn call_raw(&mut self, to: Address, value: U256, data: &[u8]) -> (bool, usize) {
         let vm = self.vm();
-        let value = B256::from(value);
+        let value = crate::storage::be_bytes(value);
         let mut len = 0usize;
         // SAFETY: pointers reference live buffers of the stated lengths; the cache is flushed
         // and cleared so the callee sees, and we re-read, current storage.
@@ -166,7 +173,7 @@ impl ZAMM {
         &mut self,
         token: Address,
         selector: [u8; 4],
-        words: &[U256],
+        words: &[[u8; 32]],
         err: ZammError,
     ) -> Result<(), ZammError> {
         let (data, len) = token_calldata(selector, words);
@@ -194,7 +201,7 @@ impl ZAMM {
         self.erc20_call(
             token,
             function_selector!("transferFrom", Address, Address, U256),
-            &[addr_word(from), addr_word(to), amount],
+            &[addr_bytes(from), addr_bytes(to), be_bytes(amount)],
             ZammError::TransferFromFailed,
         )
     }
@@ -205,7 +212,7 @@ impl ZAMM {
         &mut self,
         token: Address,
         selector: [u8; 4],
-        words: &[U256],
+        words: &[[u8; 32]],
     ) -> Result<(), ZammError> {
         let (data, len) = token_calldata(selector, words);
         let len = self.call_checked(token, data.get(..len).unwrap_or_default())?;
@@ -227,7 +234,12 @@ impl ZAMM {
         self.erc6909_call(
             token,
             function_selector!("transferFrom", Address, Address, U256, U256),
-            &[addr_word(from), addr_word(to), id, amount],
+            &[
+                addr_bytes(from),
+                addr_bytes(to),
+                be_bytes(id),
+                be_bytes(amount),
+            ],
         )
     }
 
@@ -266,14 +278,14 @@ impl ZAMM {
             self.erc20_call(
                 token,
                 function_selector!("transfer", Address, U256),
-                &[addr_word(to), amount],
+                &[addr_bytes(to), be_bytes(amount)],
                 ZammError::TransferFailed,
             )
         } else {
             self.erc6909_call(
                 token,
                 function_selector!("transfer", Address, U256, U256),
-                &[addr_word(to), id, amount],
+                &[addr_bytes(to), be_bytes(id), be_bytes(amount)],
             )
         }
     }

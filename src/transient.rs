@@ -7,7 +7,7 @@
 use stylus_sdk::alloy_primitives::{Address, U256};
 
 use crate::{
-    storage::{addr_word, imm},
+    storage::{addr_bytes, addr_word, be_bytes, imm},
     ZammError, ZAMM,
 };
 
@@ -26,18 +26,18 @@ mod hostio {
 /// TLOAD.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn tload(slot: U256) -> U256 {
-    let key = stylus_sdk::alloy_primitives::B256::from(slot);
-    let mut out = stylus_sdk::alloy_primitives::B256::ZERO;
+    let key = crate::storage::be_bytes(slot);
+    let mut out = [0u8; 32];
     // SAFETY: both pointers reference live 32-byte buffers, as the hostio requires.
     unsafe { hostio::transient_load_bytes32(key.as_ptr(), out.as_mut_ptr()) };
-    out.into()
+    crate::storage::from_be(out)
 }
 
 /// TSTORE.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn tstore(slot: U256, value: U256) {
-    let key = stylus_sdk::alloy_primitives::B256::from(slot);
-    let value = stylus_sdk::alloy_primitives::B256::from(value);
+    let key = crate::storage::be_bytes(slot);
+    let value = crate::storage::be_bytes(value);
     // SAFETY: both pointers reference live 32-byte buffers, as the hostio requires.
     unsafe { hostio::transient_store_bytes32(key.as_ptr(), value.as_ptr()) };
 }
@@ -95,7 +95,7 @@ impl ZAMM {
 
     /// Credit slot `keccak256(abi.encode(caller, token, id))`.
     pub(crate) fn credit_slot(&self, caller: Address, token: Address, id: U256) -> U256 {
-        self.hash_words(&[addr_word(caller), addr_word(token), id])
+        self.hash_bytes(&[addr_bytes(caller), addr_bytes(token), be_bytes(id)])
     }
 
     /// The current caller's credit slot for (token, id).

@@ -945,3 +945,15 @@ fn pools_getter_of_unknown_pool_is_zero() {
         )
     );
 }
+
+#[test]
+fn slot0_packs_ts_reserve1_reserve0_like_solidity() {
+    let r0 = MAX_U112 - U256::from(7);
+    let r1 = U256::from(0x1234_5678_9abc_def0_1122_3344_5566u128);
+    let ts = 0xdead_beef_u32;
+    let word = pack(r0, r1, ts);
+    assert_eq!(word, (U256::from(ts) << 224) | (r1 << 112) | r0);
+    assert_eq!(unpack(word), (r0, r1, ts));
+    // Bits above 112 are dropped, as the uint112 casts do.
+    assert_eq!(pack(U256::MAX, U256::MAX, 0), (MAX_U112 << 112) | MAX_U112);
+}
